@@ -1,0 +1,5 @@
+//! `kubectl-argo-rollouts`: the kubectl plugin binary (`kubectl argo rollouts ...`).
+
+fn main() -> anyhow::Result<()> {
+    Ok(())
+}

@@ -1,0 +1,3 @@
+//! The plugin's commands, one module each, mirroring `pkg/kubectl-argo-rollouts/cmd/*`.
+
+pub mod version;

@@ -11,6 +11,7 @@
 
 pub mod analysis;
 pub mod common;
+pub mod crd;
 pub mod defaults;
 pub mod duration;
 pub mod enums;
@@ -25,6 +26,7 @@ pub use analysis::{
     ClusterAnalysisTemplate, ClusterAnalysisTemplateSpec, Measurement, Metric, MetricProvider, MetricResult,
 };
 pub use common::*;
+pub use crd::{CRD_FILES, crds};
 pub use duration::{DurationError, DurationString, parse_go_duration_nanos};
 pub use enums::*;
 pub use experiment::{Experiment, ExperimentSpec, ExperimentStatus};

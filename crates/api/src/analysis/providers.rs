@@ -233,7 +233,7 @@ pub struct WebMetricHeader {
 pub struct DatadogMetric {
     /// Time window of the query (default `5m`); not the polling interval.
     #[serde(skip_serializing_if = "DurationString::is_empty")]
-    #[schemars(extend("x-rollouts-default" = "5m"))]
+    #[schemars(extend("default" = "5m"))]
     pub interval: DurationString,
     /// A v1 query.
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -246,7 +246,7 @@ pub struct DatadogMetric {
     pub formula: String,
     /// Datadog API version: `v1` (default) or `v2`.
     #[serde(skip_serializing_if = "String::is_empty")]
-    #[schemars(extend("enum" = ["v1", "v2"], "x-rollouts-default" = "v1"))]
+    #[schemars(extend("enum" = ["v1", "v2"], "default" = "v1"))]
     pub api_version: String,
     /// Aggregator of metric queries (v2).
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -256,7 +256,7 @@ pub struct DatadogMetric {
     pub secret_ref: SecretRef,
     /// HTTP timeout of requests to Datadog (default `10s`).
     #[serde(skip_serializing_if = "DurationString::is_empty")]
-    #[schemars(extend("x-rollouts-default" = "10s"))]
+    #[schemars(extend("default" = "10s"))]
     pub request_timeout: DurationString,
 }
 

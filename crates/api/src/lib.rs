@@ -16,6 +16,7 @@ pub mod defaults;
 pub mod duration;
 pub mod enums;
 pub mod experiment;
+pub mod hash;
 pub mod keys;
 pub mod rollout;
 pub mod schema;

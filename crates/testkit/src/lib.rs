@@ -5,9 +5,15 @@
 
 use std::path::{Path, PathBuf};
 
-/// The workspace root (the directory holding the top-level `Cargo.toml`).
+/// The workspace root (the directory holding the top-level `Cargo.toml`), from the manifest directory of
+/// the crate under test (two levels below the root, `crates/<name>`).
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    // Prefer the run-time value (cargo and nextest set it for the package under test): a compiled
+    // artifact may be shared between checkouts of the same workspace.
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir
         .ancestors()
         .nth(2)
         .map(Path::to_path_buf)

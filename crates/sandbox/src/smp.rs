@@ -19,6 +19,9 @@ mod merge;
 mod order;
 mod schema;
 
+#[cfg(test)]
+mod tests;
+
 use serde_json::Value;
 
 pub use error::SmpError;

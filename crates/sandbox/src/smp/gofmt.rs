@@ -130,7 +130,8 @@ mod tests {
 
     #[test]
     fn formats_like_go() {
-        let m = json!({"name": "web", "image": "nginx", "ports": [{"containerPort": 80}], "x": null, "f": 1.5});
+        let m =
+            json!({"name": "web", "image": "nginx", "ports": [{"containerPort": 80}], "x": null, "f": 1.5});
         assert_eq!(
             v(&m),
             "map[f:1.5 image:nginx name:web ports:[map[containerPort:80]] x:<nil>]"

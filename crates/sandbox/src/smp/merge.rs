@@ -11,9 +11,8 @@ use serde_json::{Map, Value};
 use super::error::{SLICE, SmpError};
 use super::gofmt;
 use super::order::{
-    DELETE_DIRECTIVE, DIRECTIVE_MARKER, deduplicate_scalars, delete_from_slice,
-    extract_to_delete_items, find_map, normalize_element_order, partition_maps,
-    partition_primitives, slice_element_type,
+    DELETE_DIRECTIVE, DIRECTIVE_MARKER, deduplicate_scalars, delete_from_slice, extract_to_delete_items,
+    find_map, normalize_element_order, partition_maps, partition_primitives, slice_element_type,
 };
 use super::schema::{Schema, lookup};
 
@@ -75,14 +74,8 @@ pub(super) fn merge_map(original: Obj, mut patch: Obj, schema: Schema) -> Result
                 let (sub, strategies, merge_key) = lookup(schema, &key);
                 let (_, strategy) = extract_retain_keys_patch_strategy(strategies)?;
                 let orig_list = take_array(orig_v);
-                let merged = merge_slice_handler(
-                    orig_list,
-                    patch_list,
-                    sub,
-                    strategy,
-                    merge_key,
-                    is_delete_list,
-                )?;
+                let merged =
+                    merge_slice_handler(orig_list, patch_list, sub, strategy, merge_key, is_delete_list)?;
                 *orig_v = Value::Array(merged.items);
             }
             scalar => *orig_v = scalar,
@@ -128,10 +121,7 @@ fn handle_directive_in_merge_map(directive: Value, mut patch: Obj) -> Result<Obj
             Ok(patch)
         }
         Some(DELETE_DIRECTIVE) => Ok(Obj::new()),
-        _ => Err(SmpError::bad_patch_type(
-            &directive,
-            &Value::Object(patch),
-        )),
+        _ => Err(SmpError::bad_patch_type(&directive, &Value::Object(patch))),
     }
 }
 
@@ -139,9 +129,7 @@ fn handle_directive_in_merge_map(directive: Value, mut patch: Obj) -> Result<Obj
 fn extract_key(key: &str, prefix: &str) -> Result<String> {
     match key.split_once('/') {
         Some((head, rest)) if head == prefix => Ok(rest.to_owned()),
-        _ if prefix == SET_ELEMENT_ORDER_PREFIX => {
-            Err(SmpError::BadPatchFormatForSetElementOrderList)
-        }
+        _ if prefix == SET_ELEMENT_ORDER_PREFIX => Err(SmpError::BadPatchFormatForSetElementOrderList),
         _ => Err(SmpError::BadPatchFormatForPrimitiveList),
     }
 }
@@ -213,11 +201,7 @@ fn merge_patch_into_original(original: &mut Obj, patch: &mut Obj, schema: Schema
         };
         let (sub, strategies, merge_key) = lookup(schema, &original_key);
         let (_, strategy) = extract_retain_keys_patch_strategy(strategies)?;
-        validate_patch_with_set_order_list(
-            patch_list.as_deref().unwrap_or_default(),
-            &set_order,
-            merge_key,
-        )?;
+        validate_patch_with_set_order_list(patch_list.as_deref().unwrap_or_default(), &set_order, merge_key)?;
 
         let original_field = original_list.clone().unwrap_or_default();
         let patch_field = patch_list.clone().unwrap_or_default();
@@ -366,8 +350,7 @@ fn merge_slice(
         } else {
             partition_maps(&merged, &patch, merge_key)?
         };
-        let items =
-            normalize_element_order(patch_items, server_only, &patch, &original, merge_key, kind)?;
+        let items = normalize_element_order(patch_items, server_only, &patch, &original, merge_key, kind)?;
         return Ok(Merged {
             items,
             view: original,
@@ -447,10 +430,7 @@ fn merge_slice(
         kind,
     )?;
     backing.truncate(orig_len);
-    Ok(Merged {
-        items,
-        view: backing,
-    })
+    Ok(Merged { items, view: backing })
 }
 
 /// Go's `removeDirectives`: drops every map holding `$patch` (`None` when `value` itself is one).

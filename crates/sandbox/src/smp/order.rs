@@ -74,13 +74,8 @@ pub(super) fn find_map(list: &[Value], key: &str, value: &Value) -> Result<Optio
 
 /// Splits `list` into the items present in `partition_by` and the others (Go's
 /// `partitionPrimitivesByPresentInList`).
-pub(super) fn partition_primitives(
-    list: &[Value],
-    partition_by: &[Value],
-) -> (Vec<Value>, Vec<Value>) {
-    list.iter()
-        .cloned()
-        .partition(|v| partition_by.contains(v))
+pub(super) fn partition_primitives(list: &[Value], partition_by: &[Value]) -> (Vec<Value>, Vec<Value>) {
+    list.iter().cloned().partition(|v| partition_by.contains(v))
 }
 
 /// Splits `list` into the maps whose merge key is present in `partition_by` and the others (Go's
@@ -203,10 +198,7 @@ fn normalize_slice_order(
         (to_sort, Vec::new())
     };
     go_slice_stable(&mut to_sort, |a, b| {
-        match (
-            index(order, a, merge_key, kind),
-            index(order, b, merge_key, kind),
-        ) {
+        match (index(order, a, merge_key, kind), index(order, b, merge_key, kind)) {
             (Some(ia), Some(ib)) => ia < ib,
             _ => true,
         }
@@ -284,13 +276,7 @@ fn go_slice_stable(data: &mut [Value], less: impl Fn(&Value, &Value) -> bool) {
     }
 }
 
-fn sym_merge(
-    d: &mut [Value],
-    a: usize,
-    m: usize,
-    b: usize,
-    lt: &impl Fn(&[Value], usize, usize) -> bool,
-) {
+fn sym_merge(d: &mut [Value], a: usize, m: usize, b: usize, lt: &impl Fn(&[Value], usize, usize) -> bool) {
     if m - a == 1 {
         let (mut i, mut j) = (m, b);
         while i < j {

@@ -20,16 +20,12 @@ static META_OBJECT_META: TypeSchema = TypeSchema {
 
 /// `core/v1.EphemeralVolumeSource`
 static CORE_EPHEMERAL_VOLUME_SOURCE: TypeSchema = TypeSchema {
-    fields: &[
-        field("volumeClaimTemplate", &[], "", Some(&OBJECT_METADATA_ONLY)),
-    ],
+    fields: &[field("volumeClaimTemplate", &[], "", Some(&OBJECT_METADATA_ONLY))],
 };
 
 /// `core/v1.Volume`
 static CORE_VOLUME: TypeSchema = TypeSchema {
-    fields: &[
-        field("ephemeral", &[], "", Some(&CORE_EPHEMERAL_VOLUME_SOURCE)),
-    ],
+    fields: &[field("ephemeral", &[], "", Some(&CORE_EPHEMERAL_VOLUME_SOURCE))],
 };
 
 /// `core/v1.Container`
@@ -58,7 +54,12 @@ static CORE_POD_SPEC: TypeSchema = TypeSchema {
         field("volumes", &["merge", "retainKeys"], "name", Some(&CORE_VOLUME)),
         field("initContainers", &["merge"], "name", Some(&CORE_CONTAINER)),
         field("containers", &["merge"], "name", Some(&CORE_CONTAINER)),
-        field("ephemeralContainers", &["merge"], "name", Some(&CORE_EPHEMERAL_CONTAINER)),
+        field(
+            "ephemeralContainers",
+            &["merge"],
+            "name",
+            Some(&CORE_EPHEMERAL_CONTAINER),
+        ),
         field("imagePullSecrets", &["merge"], "name", None),
         field("hostAliases", &["merge"], "ip", None),
         field("topologySpreadConstraints", &["merge"], "topologyKey", None),
@@ -86,9 +87,7 @@ static CORE_NODE_ALLOCATABLE_RESOURCE_CLAIM_STATUS: TypeSchema = TypeSchema {
 
 /// `core/v1.PodVolumeHealth`
 static CORE_POD_VOLUME_HEALTH: TypeSchema = TypeSchema {
-    fields: &[
-        field("healthConditions", &["merge"], "status", None),
-    ],
+    fields: &[field("healthConditions", &["merge"], "status", None)],
 };
 
 /// `core/v1.PodStatus`
@@ -99,9 +98,19 @@ static CORE_POD_STATUS: TypeSchema = TypeSchema {
         field("podIPs", &["merge"], "ip", None),
         field("initContainerStatuses", &[], "", Some(&CORE_CONTAINER_STATUS)),
         field("containerStatuses", &[], "", Some(&CORE_CONTAINER_STATUS)),
-        field("ephemeralContainerStatuses", &[], "", Some(&CORE_CONTAINER_STATUS)),
+        field(
+            "ephemeralContainerStatuses",
+            &[],
+            "",
+            Some(&CORE_CONTAINER_STATUS),
+        ),
         field("resourceClaimStatuses", &["merge", "retainKeys"], "name", None),
-        field("nodeAllocatableResourceClaimStatuses", &["merge"], "resourceClaimName", Some(&CORE_NODE_ALLOCATABLE_RESOURCE_CLAIM_STATUS)),
+        field(
+            "nodeAllocatableResourceClaimStatuses",
+            &["merge"],
+            "resourceClaimName",
+            Some(&CORE_NODE_ALLOCATABLE_RESOURCE_CLAIM_STATUS),
+        ),
         field("volumeHealth", &[], "", Some(&CORE_POD_VOLUME_HEALTH)),
     ],
 };
@@ -117,16 +126,12 @@ static CORE_POD: TypeSchema = TypeSchema {
 
 /// `core/v1.ServiceSpec`
 static CORE_SERVICE_SPEC: TypeSchema = TypeSchema {
-    fields: &[
-        field("ports", &["merge"], "port", None),
-    ],
+    fields: &[field("ports", &["merge"], "port", None)],
 };
 
 /// `core/v1.ServiceStatus`
 static CORE_SERVICE_STATUS: TypeSchema = TypeSchema {
-    fields: &[
-        field("conditions", &["merge"], "type", None),
-    ],
+    fields: &[field("conditions", &["merge"], "type", None)],
 };
 
 /// `core/v1.Service`
@@ -140,9 +145,7 @@ static CORE_SERVICE: TypeSchema = TypeSchema {
 
 /// `core/v1.NamespaceStatus`
 static CORE_NAMESPACE_STATUS: TypeSchema = TypeSchema {
-    fields: &[
-        field("conditions", &["merge"], "type", None),
-    ],
+    fields: &[field("conditions", &["merge"], "type", None)],
 };
 
 /// `core/v1.Namespace`
@@ -171,16 +174,12 @@ static CORE_POD_TEMPLATE_SPEC: TypeSchema = TypeSchema {
 
 /// `apps/v1.ReplicaSetSpec`
 static APPS_REPLICA_SET_SPEC: TypeSchema = TypeSchema {
-    fields: &[
-        field("template", &[], "", Some(&CORE_POD_TEMPLATE_SPEC)),
-    ],
+    fields: &[field("template", &[], "", Some(&CORE_POD_TEMPLATE_SPEC))],
 };
 
 /// `apps/v1.ReplicaSetStatus`
 static APPS_REPLICA_SET_STATUS: TypeSchema = TypeSchema {
-    fields: &[
-        field("conditions", &["merge"], "type", None),
-    ],
+    fields: &[field("conditions", &["merge"], "type", None)],
 };
 
 /// `apps/v1.ReplicaSet`
@@ -202,9 +201,7 @@ static APPS_DEPLOYMENT_SPEC: TypeSchema = TypeSchema {
 
 /// `apps/v1.DeploymentStatus`
 static APPS_DEPLOYMENT_STATUS: TypeSchema = TypeSchema {
-    fields: &[
-        field("conditions", &["merge"], "type", None),
-    ],
+    fields: &[field("conditions", &["merge"], "type", None)],
 };
 
 /// `apps/v1.Deployment`
@@ -218,9 +215,7 @@ static APPS_DEPLOYMENT: TypeSchema = TypeSchema {
 
 /// `core/v1.VolumeHealthStatus`
 static CORE_VOLUME_HEALTH_STATUS: TypeSchema = TypeSchema {
-    fields: &[
-        field("healthConditions", &["merge"], "status", None),
-    ],
+    fields: &[field("healthConditions", &["merge"], "status", None)],
 };
 
 /// `core/v1.PersistentVolumeClaimStatus`
@@ -243,15 +238,18 @@ static CORE_PERSISTENT_VOLUME_CLAIM: TypeSchema = TypeSchema {
 static APPS_STATEFUL_SET_SPEC: TypeSchema = TypeSchema {
     fields: &[
         field("template", &[], "", Some(&CORE_POD_TEMPLATE_SPEC)),
-        field("volumeClaimTemplates", &[], "", Some(&CORE_PERSISTENT_VOLUME_CLAIM)),
+        field(
+            "volumeClaimTemplates",
+            &[],
+            "",
+            Some(&CORE_PERSISTENT_VOLUME_CLAIM),
+        ),
     ],
 };
 
 /// `apps/v1.StatefulSetStatus`
 static APPS_STATEFUL_SET_STATUS: TypeSchema = TypeSchema {
-    fields: &[
-        field("conditions", &["merge"], "type", None),
-    ],
+    fields: &[field("conditions", &["merge"], "type", None)],
 };
 
 /// `apps/v1.StatefulSet`
@@ -265,16 +263,12 @@ static APPS_STATEFUL_SET: TypeSchema = TypeSchema {
 
 /// `apps/v1.DaemonSetSpec`
 static APPS_DAEMON_SET_SPEC: TypeSchema = TypeSchema {
-    fields: &[
-        field("template", &[], "", Some(&CORE_POD_TEMPLATE_SPEC)),
-    ],
+    fields: &[field("template", &[], "", Some(&CORE_POD_TEMPLATE_SPEC))],
 };
 
 /// `apps/v1.DaemonSetStatus`
 static APPS_DAEMON_SET_STATUS: TypeSchema = TypeSchema {
-    fields: &[
-        field("conditions", &["merge"], "type", None),
-    ],
+    fields: &[field("conditions", &["merge"], "type", None)],
 };
 
 /// `apps/v1.DaemonSet`
@@ -288,9 +282,7 @@ static APPS_DAEMON_SET: TypeSchema = TypeSchema {
 
 /// `batch/v1.JobSchedulingConfiguration`
 static BATCH_JOB_SCHEDULING_CONFIGURATION: TypeSchema = TypeSchema {
-    fields: &[
-        field("resourceClaims", &["merge"], "name", None),
-    ],
+    fields: &[field("resourceClaims", &["merge"], "name", None)],
 };
 
 /// `batch/v1.JobSpec`
@@ -303,9 +295,7 @@ static BATCH_JOB_SPEC: TypeSchema = TypeSchema {
 
 /// `batch/v1.JobStatus`
 static BATCH_JOB_STATUS: TypeSchema = TypeSchema {
-    fields: &[
-        field("conditions", &["merge"], "type", None),
-    ],
+    fields: &[field("conditions", &["merge"], "type", None)],
 };
 
 /// `batch/v1.Job`
@@ -327,9 +317,7 @@ static BATCH_JOB_TEMPLATE_SPEC: TypeSchema = TypeSchema {
 
 /// `batch/v1.CronJobSpec`
 static BATCH_CRON_JOB_SPEC: TypeSchema = TypeSchema {
-    fields: &[
-        field("jobTemplate", &[], "", Some(&BATCH_JOB_TEMPLATE_SPEC)),
-    ],
+    fields: &[field("jobTemplate", &[], "", Some(&BATCH_JOB_TEMPLATE_SPEC))],
 };
 
 /// `batch/v1.CronJob`
@@ -350,16 +338,12 @@ static CORE_POD_TEMPLATE: TypeSchema = TypeSchema {
 
 /// `core/v1.ReplicationControllerSpec`
 static CORE_REPLICATION_CONTROLLER_SPEC: TypeSchema = TypeSchema {
-    fields: &[
-        field("template", &[], "", Some(&CORE_POD_TEMPLATE_SPEC)),
-    ],
+    fields: &[field("template", &[], "", Some(&CORE_POD_TEMPLATE_SPEC))],
 };
 
 /// `core/v1.ReplicationControllerStatus`
 static CORE_REPLICATION_CONTROLLER_STATUS: TypeSchema = TypeSchema {
-    fields: &[
-        field("conditions", &["merge"], "type", None),
-    ],
+    fields: &[field("conditions", &["merge"], "type", None)],
 };
 
 /// `core/v1.ReplicationController`
@@ -373,9 +357,7 @@ static CORE_REPLICATION_CONTROLLER: TypeSchema = TypeSchema {
 
 /// `core/v1.NodeSpec`
 static CORE_NODE_SPEC: TypeSchema = TypeSchema {
-    fields: &[
-        field("podCIDRs", &["merge"], "", None),
-    ],
+    fields: &[field("podCIDRs", &["merge"], "", None)],
 };
 
 /// `core/v1.NodeStatus`
@@ -397,16 +379,12 @@ static CORE_NODE: TypeSchema = TypeSchema {
 
 /// `policy/v1.PodDisruptionBudgetSpec`
 static POLICY_POD_DISRUPTION_BUDGET_SPEC: TypeSchema = TypeSchema {
-    fields: &[
-        field("selector", &["replace"], "", None),
-    ],
+    fields: &[field("selector", &["replace"], "", None)],
 };
 
 /// `policy/v1.PodDisruptionBudgetStatus`
 static POLICY_POD_DISRUPTION_BUDGET_STATUS: TypeSchema = TypeSchema {
-    fields: &[
-        field("conditions", &["merge"], "type", None),
-    ],
+    fields: &[field("conditions", &["merge"], "type", None)],
 };
 
 /// `policy/v1.PodDisruptionBudget`
@@ -420,16 +398,19 @@ static POLICY_POD_DISRUPTION_BUDGET: TypeSchema = TypeSchema {
 
 /// `autoscaling/v2.HorizontalPodAutoscalerStatus`
 static AUTOSCALING_V2_HORIZONTAL_POD_AUTOSCALER_STATUS: TypeSchema = TypeSchema {
-    fields: &[
-        field("conditions", &["merge"], "type", None),
-    ],
+    fields: &[field("conditions", &["merge"], "type", None)],
 };
 
 /// `autoscaling/v2.HorizontalPodAutoscaler`
 static AUTOSCALING_V2_HORIZONTAL_POD_AUTOSCALER: TypeSchema = TypeSchema {
     fields: &[
         field("metadata", &[], "", Some(&META_OBJECT_META)),
-        field("status", &[], "", Some(&AUTOSCALING_V2_HORIZONTAL_POD_AUTOSCALER_STATUS)),
+        field(
+            "status",
+            &[],
+            "",
+            Some(&AUTOSCALING_V2_HORIZONTAL_POD_AUTOSCALER_STATUS),
+        ),
     ],
 };
 
@@ -446,23 +427,22 @@ static APIEXT_JSONSCHEMA_PROPS: TypeSchema = TypeSchema {
 
 /// `apiextensions/v1.CustomResourceValidation`
 static APIEXT_CUSTOM_RESOURCE_VALIDATION: TypeSchema = TypeSchema {
-    fields: &[
-        field("openAPIV3Schema", &[], "", Some(&APIEXT_JSONSCHEMA_PROPS)),
-    ],
+    fields: &[field("openAPIV3Schema", &[], "", Some(&APIEXT_JSONSCHEMA_PROPS))],
 };
 
 /// `apiextensions/v1.CustomResourceDefinitionVersion`
 static APIEXT_CUSTOM_RESOURCE_DEFINITION_VERSION: TypeSchema = TypeSchema {
-    fields: &[
-        field("schema", &[], "", Some(&APIEXT_CUSTOM_RESOURCE_VALIDATION)),
-    ],
+    fields: &[field("schema", &[], "", Some(&APIEXT_CUSTOM_RESOURCE_VALIDATION))],
 };
 
 /// `apiextensions/v1.CustomResourceDefinitionSpec`
 static APIEXT_CUSTOM_RESOURCE_DEFINITION_SPEC: TypeSchema = TypeSchema {
-    fields: &[
-        field("versions", &[], "", Some(&APIEXT_CUSTOM_RESOURCE_DEFINITION_VERSION)),
-    ],
+    fields: &[field(
+        "versions",
+        &[],
+        "",
+        Some(&APIEXT_CUSTOM_RESOURCE_DEFINITION_VERSION),
+    )],
 };
 
 /// `apiextensions/v1.CustomResourceDefinition`

@@ -12,6 +12,7 @@
 pub mod analysis;
 pub mod common;
 pub mod crd;
+pub mod decode;
 pub mod defaults;
 pub mod duration;
 pub mod enums;
@@ -27,6 +28,7 @@ pub use analysis::{
 };
 pub use common::*;
 pub use crd::{CRD_FILES, crds};
+pub use decode::{go_unknown_field_error, is_go_zero, unknown_fields};
 pub use duration::{DurationError, DurationString, parse_go_duration_nanos};
 pub use enums::*;
 pub use experiment::{Experiment, ExperimentSpec, ExperimentStatus};

@@ -9,6 +9,8 @@
 //! canary step hash depends on it). Deserialization is lenient like Go's: every field may be absent,
 //! and unknown string-enum values are kept ([`enums`]).
 
+#![warn(missing_docs)]
+
 pub mod analysis;
 pub mod common;
 pub mod crd;

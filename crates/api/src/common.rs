@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::serde_util::go_null;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -15,10 +16,10 @@ use serde::{Deserialize, Serialize};
 #[serde(default, rename_all = "camelCase")]
 pub struct PodTemplateMetadata {
     /// Labels to add.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "go_null")]
     pub labels: BTreeMap<String, String>,
     /// Annotations to add.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "go_null")]
     pub annotations: BTreeMap<String, String>,
 }
 
@@ -34,10 +35,10 @@ impl PodTemplateMetadata {
 #[serde(default, rename_all = "camelCase")]
 pub struct AnalysisRunMetadata {
     /// Labels to add to the AnalysisRun.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "go_null")]
     pub labels: BTreeMap<String, String>,
     /// Annotations to add to the AnalysisRun.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "go_null")]
     pub annotations: BTreeMap<String, String>,
 }
 
@@ -47,6 +48,7 @@ pub struct AnalysisRunMetadata {
 #[schemars(extend("required" = ["metricName"]))]
 pub struct DryRun {
     /// Name of the metric to evaluate in dry-run mode; an unanchored Go regular expression (`.*` for all).
+    #[serde(deserialize_with = "go_null")]
     pub metric_name: String,
 }
 
@@ -56,8 +58,10 @@ pub struct DryRun {
 #[schemars(extend("required" = ["limit", "metricName"]))]
 pub struct MeasurementRetention {
     /// Name of the metric the policy applies to; an unanchored Go regular expression.
+    #[serde(deserialize_with = "go_null")]
     pub metric_name: String,
     /// Maximum number of measurements to retain.
+    #[serde(deserialize_with = "go_null")]
     pub limit: i32,
 }
 
@@ -66,6 +70,7 @@ pub struct MeasurementRetention {
 #[serde(default, rename_all = "camelCase")]
 pub struct AnalysisTemplateRef {
     /// Name of the template.
+    #[serde(deserialize_with = "go_null")]
     pub template_name: String,
     /// Look the template up as a ClusterAnalysisTemplate rather than in the namespace.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -85,6 +90,7 @@ impl AnalysisTemplateRef {
 #[schemars(extend("required" = ["fieldPath"]))]
 pub struct FieldRef {
     /// Path of the field, e.g. `metadata.labels['app']` or `spec.template.spec.containers[0].image`.
+    #[serde(deserialize_with = "go_null")]
     pub field_path: String,
 }
 
@@ -93,6 +99,6 @@ pub struct FieldRef {
 #[serde(default, rename_all = "camelCase")]
 pub struct TemplateService {
     /// Name of the Service; defaults to the ReplicaSet name.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub name: String,
 }

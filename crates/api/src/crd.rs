@@ -70,7 +70,7 @@ fn finish(mut crd: CustomResourceDefinition, status_subresource: bool) -> Custom
             let mut value = serde_json::to_value(props).unwrap_or(Value::Null);
             visit_schemas(&mut value, &mut |schema| {
                 schema.remove("nullable");
-                if schema.get("default").is_some_and(is_zero_value) {
+                if schema.get("default").is_some_and(crate::decode::is_go_zero) {
                     schema.remove("default");
                 }
             });
@@ -92,18 +92,6 @@ fn finish(mut crd: CustomResourceDefinition, status_subresource: bool) -> Custom
         }
     }
     crd
-}
-
-/// Whether a JSON value is a Go zero value: `null`, `false`, `0`, `""`, `[]` or `{}`.
-pub(crate) fn is_zero_value(value: &Value) -> bool {
-    match value {
-        Value::Null => true,
-        Value::Bool(b) => !b,
-        Value::Number(n) => n.as_f64() == Some(0.0),
-        Value::String(s) => s.is_empty(),
-        Value::Array(a) => a.is_empty(),
-        Value::Object(o) => o.is_empty(),
-    }
 }
 
 /// Calls `f` on every schema object nested in `value` (not on property maps themselves).

@@ -11,7 +11,7 @@ use crate::analysis::Argument;
 use crate::common::{AnalysisRunMetadata, DryRun, MeasurementRetention, TemplateService};
 use crate::duration::DurationString;
 use crate::enums::{AnalysisPhase, ConditionStatus, ExperimentConditionType, TemplateStatusCode};
-use crate::serde_util::{empty_as_none, is_false, is_zero_i32, none_as_empty};
+use crate::serde_util::{empty_as_none, go_null, is_false, is_zero_i32, none_as_empty};
 
 /// The desired state of an Experiment (`ExperimentSpec`).
 // `#[derive(CustomResource)]` generates the `Experiment` kind from this spec.
@@ -43,29 +43,34 @@ use crate::serde_util::{empty_as_none, is_false, is_zero_i32, none_as_empty};
 #[schemars(extend("required" = ["templates"]))]
 pub struct ExperimentSpec {
     /// The ReplicaSets to run.
+    #[serde(deserialize_with = "go_null")]
     pub templates: Vec<TemplateSpec>,
     /// How long to run (Go duration string); unset means until terminated or an analysis ends it.
-    #[serde(skip_serializing_if = "DurationString::is_empty")]
+    #[serde(
+        skip_serializing_if = "DurationString::is_empty",
+        deserialize_with = "go_null"
+    )]
     pub duration: DurationString,
     /// Seconds the templates may take to become available. Defaults to 600.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub progress_deadline_seconds: Option<i32>,
     /// Stop the experiment early.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "is_false", deserialize_with = "go_null")]
     pub terminate: bool,
     /// Analyses to run during the experiment.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub analyses: Vec<ExperimentAnalysisTemplateRef>,
     /// Delay before scaling the experiment's ReplicaSets down. Defaults to 30.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scale_down_delay_seconds: Option<i32>,
     /// Metrics to run in dry-run mode.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub dry_run: Vec<DryRun>,
     /// How many measurements to keep per metric.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub measurement_retention: Vec<MeasurementRetention>,
     /// Labels and annotations for the AnalysisRuns (always serialized, as Go does).
+    #[serde(deserialize_with = "go_null")]
     pub analysis_run_metadata: AnalysisRunMetadata,
 }
 
@@ -75,18 +80,20 @@ pub struct ExperimentSpec {
 #[schemars(extend("required" = ["name", "selector", "template"]))]
 pub struct TemplateSpec {
     /// Name of the template.
+    #[serde(deserialize_with = "go_null")]
     pub name: String,
     /// Number of replicas. Defaults to 1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replicas: Option<i32>,
     /// Seconds a new pod must be ready without crashing to count as available.
-    #[serde(skip_serializing_if = "is_zero_i32")]
+    #[serde(skip_serializing_if = "is_zero_i32", deserialize_with = "go_null")]
     pub min_ready_seconds: i32,
     /// Selector of the pods; unique among the templates (`null` when unset, as Go writes it).
     #[schemars(schema_with = "crate::schema::label_selector")]
     pub selector: Option<LabelSelector>,
     /// The pods to create.
     #[schemars(schema_with = "crate::schema::pod_template_spec")]
+    #[serde(deserialize_with = "go_null")]
     pub template: PodTemplateSpec,
     /// Create a Service for the pods.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -99,17 +106,19 @@ pub struct TemplateSpec {
 #[schemars(extend("required" = ["name", "templateName"]))]
 pub struct ExperimentAnalysisTemplateRef {
     /// Name of this analysis within the experiment.
+    #[serde(deserialize_with = "go_null")]
     pub name: String,
     /// Name of the AnalysisTemplate (or ClusterAnalysisTemplate).
+    #[serde(deserialize_with = "go_null")]
     pub template_name: String,
     /// Look the template up at cluster scope.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_scope: Option<bool>,
     /// Arguments of the AnalysisRun.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub args: Vec<Argument>,
     /// The experiment does not complete before this analysis completes.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "is_false", deserialize_with = "go_null")]
     pub required_for_completion: bool,
 }
 
@@ -128,19 +137,19 @@ pub struct ExperimentStatus {
     #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "empty_as_none")]
     pub phase: Option<AnalysisPhase>,
     /// Why the experiment is in its phase.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub message: String,
     /// State of each template's ReplicaSet.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub template_statuses: Vec<TemplateStatus>,
     /// When all templates first became available; the duration counts from here.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub available_at: Option<Time>,
     /// Conditions of the experiment.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub conditions: Vec<ExperimentCondition>,
     /// The AnalysisRuns of the experiment.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub analysis_runs: Vec<ExperimentAnalysisRunStatus>,
 }
 
@@ -150,14 +159,19 @@ pub struct ExperimentStatus {
 #[schemars(extend("required" = ["availableReplicas", "name", "readyReplicas", "replicas", "updatedReplicas"]))]
 pub struct TemplateStatus {
     /// Name of the template.
+    #[serde(deserialize_with = "go_null")]
     pub name: String,
     /// Non-terminated pods.
+    #[serde(deserialize_with = "go_null")]
     pub replicas: i32,
     /// Non-terminated pods with the desired template.
+    #[serde(deserialize_with = "go_null")]
     pub updated_replicas: i32,
     /// Ready pods.
+    #[serde(deserialize_with = "go_null")]
     pub ready_replicas: i32,
     /// Available pods.
+    #[serde(deserialize_with = "go_null")]
     pub available_replicas: i32,
     /// Hash collisions met when naming the ReplicaSet.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -166,16 +180,16 @@ pub struct TemplateStatus {
     #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "empty_as_none")]
     pub status: Option<TemplateStatusCode>,
     /// Why the template is in its status.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub message: String,
     /// When the status last changed; resets the progress deadline.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_transition_time: Option<Time>,
     /// Name of the template's Service.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub service_name: String,
     /// Pod-template hash of the ReplicaSet.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub pod_template_hash: String,
 }
 
@@ -199,8 +213,10 @@ pub struct ExperimentCondition {
     /// Last time the condition changed status.
     pub last_transition_time: Option<Time>,
     /// Machine-readable reason of the last transition.
+    #[serde(deserialize_with = "go_null")]
     pub reason: String,
     /// Human-readable details of the last transition.
+    #[serde(deserialize_with = "go_null")]
     pub message: String,
 }
 
@@ -210,13 +226,15 @@ pub struct ExperimentCondition {
 #[schemars(extend("required" = ["analysisRun", "name", "phase"]))]
 pub struct ExperimentAnalysisRunStatus {
     /// Name of the analysis in the experiment spec.
+    #[serde(deserialize_with = "go_null")]
     pub name: String,
     /// Name of the AnalysisRun.
+    #[serde(deserialize_with = "go_null")]
     pub analysis_run: String,
     /// Phase of the AnalysisRun.
     #[serde(serialize_with = "none_as_empty", deserialize_with = "empty_as_none")]
     pub phase: Option<AnalysisPhase>,
     /// Message of the AnalysisRun.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub message: String,
 }

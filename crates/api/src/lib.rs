@@ -9,9 +9,12 @@
 //! canary step hash depends on it). Deserialization is lenient like Go's: every field may be absent,
 //! and unknown string-enum values are kept ([`enums`]).
 
+#![warn(missing_docs)]
+
 pub mod analysis;
 pub mod common;
 pub mod crd;
+pub mod decode;
 pub mod defaults;
 pub mod duration;
 pub mod enums;
@@ -28,6 +31,7 @@ pub use analysis::{
 };
 pub use common::*;
 pub use crd::{CRD_FILES, crds};
+pub use decode::{go_unknown_field_error, is_go_zero, unknown_fields};
 pub use duration::{DurationError, DurationString, parse_go_duration_nanos};
 pub use enums::*;
 pub use experiment::{Experiment, ExperimentSpec, ExperimentStatus};

@@ -69,6 +69,35 @@ fn undocumented<T: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
     value
 }
 
+/// k8s-openapi (Kubernetes 1.37) marks `name` of `LocalObjectReference`, `ConfigMapKeySelector`,
+/// `SecretKeySelector`, `ConfigMapEnvSource` and `SecretEnvSource` as required; Kubernetes 1.34, which
+/// Argo's CRDs are generated from, defaults it to `""` instead. Removing it from `required` where these
+/// types occur in a pod spec (outside `volumes`, which is preserved as a whole) accepts what Argo accepts.
+fn relax_reference_names(pod_spec: &mut Value) {
+    let mut pointers = vec!["/properties/imagePullSecrets/items".to_owned()];
+    for list in ["containers", "initContainers", "ephemeralContainers"] {
+        let container = format!("/properties/{list}/items/properties");
+        for reference in ["configMapKeyRef", "secretKeyRef"] {
+            pointers.push(format!(
+                "{container}/env/items/properties/valueFrom/properties/{reference}"
+            ));
+        }
+        for reference in ["configMapRef", "secretRef"] {
+            pointers.push(format!("{container}/envFrom/items/properties/{reference}"));
+        }
+    }
+    for pointer in pointers {
+        if let Some(Value::Object(schema)) = pod_spec.pointer_mut(&pointer)
+            && let Some(Value::Array(required)) = schema.get_mut("required")
+        {
+            required.retain(|r| r != "name");
+            if required.is_empty() {
+                schema.remove("required");
+            }
+        }
+    }
+}
+
 fn to_schema(value: Value) -> Schema {
     Schema::try_from(value).unwrap_or_else(|_| Schema::default())
 }
@@ -112,6 +141,9 @@ fn argo_pod_template(mut template: Value) -> Value {
     }
     if let Some(volumes) = template.pointer_mut("/properties/spec/properties/volumes") {
         *volumes = preserve;
+    }
+    if let Some(spec) = template.pointer_mut("/properties/spec") {
+        relax_reference_names(spec);
     }
     template
 }

@@ -88,3 +88,15 @@ struct GoLabelSelectorRequirement<'a> {
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     values: &'a [String],
 }
+
+/// Deserializes a field like Go's `encoding/json`: an explicit `null` leaves the zero value (serde
+/// would reject `null` for a `String`, `Vec`, map or struct). Missing fields are covered by
+/// `#[serde(default)]`; this covers YAML such as `args:` with nothing after it, and Go's `null` for
+/// nil slices and maps.
+pub fn go_null<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}

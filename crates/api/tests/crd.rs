@@ -89,7 +89,7 @@ fn crds_carry_no_derived_defaults_or_nullable() {
             "{}: marker left",
             crd.spec.names.kind
         );
-        let defaults = yaml.matches(" default: ").count();
+        let defaults = yaml.matches(" default:").count();
         let expected = if crd.spec.names.kind.contains("Analysis") {
             3
         } else {

@@ -153,3 +153,70 @@ fn unknown_enum_values_are_kept_and_missing_fields_default() {
         "non-pointer structs are always written, as Go does"
     );
 }
+
+/// Replaces the golden files' relative-time placeholders (`"<now - 1m>"`, `"now+10s"`) with a fixed timestamp.
+fn fill_time_placeholders(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(s) if s.starts_with("<now") || s.starts_with("now") => {
+            *s = "2026-01-01T00:00:00Z".to_owned()
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(fill_time_placeholders),
+        serde_json::Value::Object(map) => map.values_mut().for_each(fill_time_placeholders),
+        _ => {}
+    }
+}
+
+#[test]
+fn golden_vector_objects_deserialize() {
+    let mut counts = std::collections::BTreeMap::new();
+    for (file, key) in [
+        ("analysis-phase.json", "run"),
+        ("bluegreen-replicas.json", "rollout"),
+        ("canary-replica-counts.json", "rollout"),
+        ("conditions.json", "rollout"),
+        ("phase-message.json", "rollout"),
+        ("replicaset-misc.json", "rollout"),
+        ("surge-unavailable.json", "rollout"),
+    ] {
+        for case in rollouts_testkit::golden_cases(file) {
+            let Some(object) = case.get(key).filter(|o| o.is_object()) else {
+                continue;
+            };
+            let mut object = object.clone();
+            fill_time_placeholders(&mut object);
+            let name = &case["name"];
+            if key == "run" {
+                rollouts_api::decode::from_value::<AnalysisRun>(object)
+                    .unwrap_or_else(|e| panic!("{file} {name}: AnalysisRun: {e}"));
+            } else {
+                rollouts_api::decode::from_value::<Rollout>(object)
+                    .unwrap_or_else(|e| panic!("{file} {name}: Rollout: {e}"));
+            }
+            *counts.entry(file).or_insert(0) += 1;
+        }
+    }
+    let total: usize = counts.values().sum();
+    println!("{total} golden objects deserialized: {counts:?}");
+    assert!(
+        total > 150,
+        "expected the golden files' 195 rollouts and runs, got {total}"
+    );
+}
+
+#[test]
+fn nulls_decode_to_zero_values_like_go() {
+    let ro: Rollout = rollouts_api::decode::from_value(serde_json::json!({
+        "kind": "Rollout",
+        "metadata": null,
+        "spec": {"paused": null, "strategy": {"canary": {"canaryService": null, "steps": null,
+            "analysis": {"templates": null, "args": null}}}},
+        "status": {"canary": null, "pauseConditions": null, "HPAReplicas": null}
+    }))
+    .expect("nulls are zero values");
+    let canary = ro.canary().expect("canary");
+    assert!(canary.steps.is_empty() && canary.canary_service.is_empty() && !ro.spec.paused);
+    assert!(canary.analysis.as_ref().is_some_and(|a| a.templates.is_empty()));
+    let status = ro.status.expect("status");
+    assert_eq!(status.hpa_replicas, 0);
+    assert_eq!(status.canary, Default::default());
+}

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::providers::*;
 use crate::duration::DurationString;
+use crate::serde_util::go_null;
 
 /// A metric measured during an analysis (`Metric`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -15,21 +16,28 @@ use crate::duration::DurationString;
 #[schemars(extend("required" = ["name", "provider"]))]
 pub struct Metric {
     /// Name of the metric.
+    #[serde(deserialize_with = "go_null")]
     pub name: String,
     /// Time between measurements (Go duration string); unset means a single measurement.
-    #[serde(skip_serializing_if = "DurationString::is_empty")]
+    #[serde(
+        skip_serializing_if = "DurationString::is_empty",
+        deserialize_with = "go_null"
+    )]
     pub interval: DurationString,
     /// Time to wait before the first measurement (Go duration string).
-    #[serde(skip_serializing_if = "DurationString::is_empty")]
+    #[serde(
+        skip_serializing_if = "DurationString::is_empty",
+        deserialize_with = "go_null"
+    )]
     pub initial_delay: DurationString,
     /// Number of measurements. Unset with `interval` set means indefinitely; 0 is treated as unset.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<IntOrString>,
     /// Expression deciding that a measurement is successful (`result` is the measured value).
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub success_condition: String,
     /// Expression deciding that a measurement failed.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub failure_condition: String,
     /// Failed measurements allowed before the metric fails (default 0; -1 disables).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -41,6 +49,7 @@ pub struct Metric {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub consecutive_error_limit: Option<IntOrString>,
     /// Where the measurements come from.
+    #[serde(deserialize_with = "go_null")]
     pub provider: MetricProvider,
     /// Consecutive successful measurements needed for the metric to succeed (default 0: disabled).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -85,7 +94,7 @@ pub struct MetricProvider {
     #[serde(rename = "skywalking", skip_serializing_if = "Option::is_none")]
     pub sky_walking: Option<SkyWalkingMetric>,
     /// Metric plugins: plugin name to its configuration, kept as raw JSON.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "go_null")]
     #[schemars(schema_with = "crate::schema::preserve_unknown_object")]
     pub plugin: BTreeMap<String, serde_json::Value>,
 }

@@ -11,28 +11,29 @@ use serde::{Deserialize, Serialize};
 
 use crate::duration::DurationString;
 use crate::enums::WebMetricMethod;
-use crate::serde_util::{empty_as_none, is_false, is_zero_i64};
+use crate::serde_util::{empty_as_none, go_null, is_false, is_zero_i64};
 
 /// A Prometheus query (`PrometheusMetric`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, rename_all = "camelCase")]
 pub struct PrometheusMetric {
     /// Address (URL) of the Prometheus server.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub address: String,
     /// The PromQL query.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub query: String,
     /// Authentication (always serialized, as Go does).
+    #[serde(deserialize_with = "go_null")]
     pub authentication: Authentication,
     /// Query timeout in seconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
     /// Skip TLS verification.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "is_false", deserialize_with = "go_null")]
     pub insecure: bool,
     /// HTTP headers of the request.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub headers: Vec<WebMetricHeader>,
     /// Run a range query instead of an instant query.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -44,13 +45,16 @@ pub struct PrometheusMetric {
 #[serde(default, rename_all = "camelCase")]
 pub struct PrometheusRangeQueryArgs {
     /// Start time as an expression, e.g. `now() - duration("1h")`.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub start: String,
     /// End time as an expression, e.g. `now()`.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub end: String,
     /// Resolution step (Go duration string).
-    #[serde(skip_serializing_if = "DurationString::is_empty")]
+    #[serde(
+        skip_serializing_if = "DurationString::is_empty",
+        deserialize_with = "go_null"
+    )]
     pub step: DurationString,
 }
 
@@ -59,10 +63,13 @@ pub struct PrometheusRangeQueryArgs {
 #[serde(default, rename_all = "camelCase")]
 pub struct Authentication {
     /// AWS SigV4 signing (Amazon Managed Prometheus).
+    #[serde(deserialize_with = "go_null")]
     pub sigv4: Sigv4Config,
     /// OAuth2 client credentials.
+    #[serde(deserialize_with = "go_null")]
     pub oauth2: OAuth2Config,
     /// HTTP basic authentication.
+    #[serde(deserialize_with = "go_null")]
     pub basic_auth: BasicAuthConfig,
 }
 
@@ -71,16 +78,20 @@ pub struct Authentication {
 #[serde(default, rename_all = "camelCase")]
 pub struct OAuth2Config {
     /// Token URL of the provider.
-    #[serde(rename = "tokenUrl", skip_serializing_if = "String::is_empty")]
+    #[serde(
+        rename = "tokenUrl",
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "go_null"
+    )]
     pub token_url: String,
     /// Client ID.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub client_id: String,
     /// Client secret.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub client_secret: String,
     /// Scopes to request.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub scopes: Vec<String>,
 }
 
@@ -89,13 +100,17 @@ pub struct OAuth2Config {
 #[serde(default, rename_all = "camelCase")]
 pub struct Sigv4Config {
     /// AWS region.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub region: String,
     /// Credential profile.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub profile: String,
     /// IAM role to assume.
-    #[serde(rename = "roleArn", skip_serializing_if = "String::is_empty")]
+    #[serde(
+        rename = "roleArn",
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "go_null"
+    )]
     pub role_arn: String,
 }
 
@@ -104,10 +119,10 @@ pub struct Sigv4Config {
 #[serde(default, rename_all = "camelCase")]
 pub struct BasicAuthConfig {
     /// User name.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub username: String,
     /// Password or access token.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub password: String,
 }
 
@@ -120,23 +135,31 @@ pub struct BasicAuthConfig {
 ]))]
 pub struct KayentaMetric {
     /// Address of Kayenta.
+    #[serde(deserialize_with = "go_null")]
     pub address: String,
     /// Application name.
+    #[serde(deserialize_with = "go_null")]
     pub application: String,
     /// Canary configuration name.
+    #[serde(deserialize_with = "go_null")]
     pub canary_config_name: String,
     /// Metrics account name.
+    #[serde(deserialize_with = "go_null")]
     pub metrics_account_name: String,
     /// Configuration account name.
+    #[serde(deserialize_with = "go_null")]
     pub configuration_account_name: String,
     /// Storage account name.
+    #[serde(deserialize_with = "go_null")]
     pub storage_account_name: String,
     /// Score thresholds.
+    #[serde(deserialize_with = "go_null")]
     pub threshold: KayentaThreshold,
     /// Scopes to compare.
+    #[serde(deserialize_with = "go_null")]
     pub scopes: Vec<KayentaScope>,
     /// Use a lookback window.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "is_false", deserialize_with = "go_null")]
     pub lookback: bool,
 }
 
@@ -146,8 +169,10 @@ pub struct KayentaMetric {
 #[schemars(extend("required" = ["marginal", "pass"]))]
 pub struct KayentaThreshold {
     /// Score at or above which the canary passes.
+    #[serde(deserialize_with = "go_null")]
     pub pass: i64,
     /// Score below which the canary fails.
+    #[serde(deserialize_with = "go_null")]
     pub marginal: i64,
 }
 
@@ -157,10 +182,13 @@ pub struct KayentaThreshold {
 #[schemars(extend("required" = ["controlScope", "experimentScope", "name"]))]
 pub struct KayentaScope {
     /// Name of the scope.
+    #[serde(deserialize_with = "go_null")]
     pub name: String,
     /// The control (baseline) scope.
+    #[serde(deserialize_with = "go_null")]
     pub control_scope: ScopeDetail,
     /// The experiment (canary) scope.
+    #[serde(deserialize_with = "go_null")]
     pub experiment_scope: ScopeDetail,
 }
 
@@ -170,16 +198,19 @@ pub struct KayentaScope {
 #[schemars(extend("required" = ["region", "scope", "step"]))]
 pub struct ScopeDetail {
     /// The scope.
+    #[serde(deserialize_with = "go_null")]
     pub scope: String,
     /// The region.
+    #[serde(deserialize_with = "go_null")]
     pub region: String,
     /// The step in seconds.
+    #[serde(deserialize_with = "go_null")]
     pub step: i64,
     /// Start time.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub start: String,
     /// End time.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub end: String,
 }
 
@@ -192,27 +223,33 @@ pub struct WebMetric {
     #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "empty_as_none")]
     pub method: Option<WebMetricMethod>,
     /// URL of the request.
+    #[serde(deserialize_with = "go_null")]
     pub url: String,
     /// HTTP headers of the request.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub headers: Vec<WebMetricHeader>,
     /// Body of the request (POST/PUT).
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub body: String,
     /// Request timeout in seconds (default 10).
-    #[serde(skip_serializing_if = "is_zero_i64")]
+    #[serde(skip_serializing_if = "is_zero_i64", deserialize_with = "go_null")]
     pub timeout_seconds: i64,
     /// JSONPath of the result in the response (default `{$}`).
-    #[serde(rename = "jsonPath", skip_serializing_if = "String::is_empty")]
+    #[serde(
+        rename = "jsonPath",
+        skip_serializing_if = "String::is_empty",
+        deserialize_with = "go_null"
+    )]
     pub json_path: String,
     /// Skip TLS verification.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "is_false", deserialize_with = "go_null")]
     pub insecure: bool,
     /// Body of the request as JSON (POST/PUT), kept as raw JSON.
     #[serde(rename = "jsonBody", skip_serializing_if = "Option::is_none")]
     #[schemars(schema_with = "crate::schema::preserve_unknown_object")]
     pub json_body: Option<serde_json::Value>,
     /// Authentication (always serialized, as Go does).
+    #[serde(deserialize_with = "go_null")]
     pub authentication: Authentication,
 }
 
@@ -222,8 +259,10 @@ pub struct WebMetric {
 #[schemars(extend("required" = ["key", "value"]))]
 pub struct WebMetricHeader {
     /// Header name.
+    #[serde(deserialize_with = "go_null")]
     pub key: String,
     /// Header value.
+    #[serde(deserialize_with = "go_null")]
     pub value: String,
 }
 
@@ -232,30 +271,37 @@ pub struct WebMetricHeader {
 #[serde(default, rename_all = "camelCase")]
 pub struct DatadogMetric {
     /// Time window of the query (default `5m`); not the polling interval.
-    #[serde(skip_serializing_if = "DurationString::is_empty")]
+    #[serde(
+        skip_serializing_if = "DurationString::is_empty",
+        deserialize_with = "go_null"
+    )]
     #[schemars(extend("default" = "5m"))]
     pub interval: DurationString,
     /// A v1 query.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub query: String,
     /// Named v2 queries, combined by `formula`.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "go_null")]
     pub queries: BTreeMap<String, String>,
     /// Formula over the named queries (v2).
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub formula: String,
     /// Datadog API version: `v1` (default) or `v2`.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     #[schemars(extend("enum" = ["v1", "v2"], "default" = "v1"))]
     pub api_version: String,
     /// Aggregator of metric queries (v2).
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     #[schemars(extend("enum" = ["avg", "min", "max", "sum", "last", "percentile", "mean", "l2norm", "area"]))]
     pub aggregator: String,
     /// Secret holding the Datadog credentials (always serialized, as Go does).
+    #[serde(deserialize_with = "go_null")]
     pub secret_ref: SecretRef,
     /// HTTP timeout of requests to Datadog (default `10s`).
-    #[serde(skip_serializing_if = "DurationString::is_empty")]
+    #[serde(
+        skip_serializing_if = "DurationString::is_empty",
+        deserialize_with = "go_null"
+    )]
     #[schemars(extend("default" = "10s"))]
     pub request_timeout: DurationString,
 }
@@ -265,10 +311,10 @@ pub struct DatadogMetric {
 #[serde(default, rename_all = "camelCase")]
 pub struct SecretRef {
     /// Name of the Secret.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub name: String,
     /// The Secret is in the metric's namespace rather than the controller's.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "is_false", deserialize_with = "go_null")]
     pub namespaced: bool,
 }
 
@@ -277,10 +323,10 @@ pub struct SecretRef {
 #[serde(default, rename_all = "camelCase")]
 pub struct WavefrontMetric {
     /// Address of the Wavefront server.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub address: String,
     /// The query.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub query: String,
 }
 
@@ -290,9 +336,10 @@ pub struct WavefrontMetric {
 #[schemars(extend("required" = ["query"]))]
 pub struct NewRelicMetric {
     /// Secret holding the New Relic account configuration.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub profile: String,
     /// The NRQL query.
+    #[serde(deserialize_with = "go_null")]
     pub query: String,
     /// Query timeout in seconds.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -306,9 +353,11 @@ pub struct NewRelicMetric {
 pub struct JobMetric {
     /// Labels and annotations of the Job (always serialized, as Go does).
     #[schemars(schema_with = "crate::schema::labels_and_annotations")]
+    #[serde(deserialize_with = "go_null")]
     pub metadata: ObjectMeta,
     /// Spec of the Job.
     #[schemars(schema_with = "crate::schema::job_spec")]
+    #[serde(deserialize_with = "go_null")]
     pub spec: JobSpec,
 }
 
@@ -317,10 +366,10 @@ pub struct JobMetric {
 #[serde(default, rename_all = "camelCase")]
 pub struct GraphiteMetric {
     /// Address of the Graphite server.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub address: String,
     /// The query.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub query: String,
 }
 
@@ -329,10 +378,10 @@ pub struct GraphiteMetric {
 #[serde(default, rename_all = "camelCase")]
 pub struct InfluxdbMetric {
     /// Secret holding the InfluxDB account configuration.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub profile: String,
     /// The Flux query.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub query: String,
 }
 
@@ -342,9 +391,13 @@ pub struct InfluxdbMetric {
 #[schemars(extend("required" = ["metricDataQueries"]))]
 pub struct CloudWatchMetric {
     /// Time window of the query (Go duration string).
-    #[serde(skip_serializing_if = "DurationString::is_empty")]
+    #[serde(
+        skip_serializing_if = "DurationString::is_empty",
+        deserialize_with = "go_null"
+    )]
     pub interval: DurationString,
     /// The metric data queries.
+    #[serde(deserialize_with = "go_null")]
     pub metric_data_queries: Vec<CloudWatchMetricDataQuery>,
 }
 
@@ -353,7 +406,7 @@ pub struct CloudWatchMetric {
 #[serde(default, rename_all = "camelCase")]
 pub struct CloudWatchMetricDataQuery {
     /// Identifier of the query.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub id: String,
     /// Math expression over other queries.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -377,14 +430,16 @@ pub struct CloudWatchMetricDataQuery {
 #[serde(default, rename_all = "camelCase")]
 pub struct CloudWatchMetricStat {
     /// The metric (always serialized, as Go does).
+    #[serde(deserialize_with = "go_null")]
     pub metric: CloudWatchMetricStatMetric,
     /// Granularity in seconds (always serialized, as Go does).
+    #[serde(deserialize_with = "go_null")]
     pub period: IntOrString,
     /// The statistic.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub stat: String,
     /// The unit.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub unit: String,
 }
 
@@ -393,10 +448,10 @@ pub struct CloudWatchMetricStat {
 #[serde(default, rename_all = "camelCase")]
 pub struct CloudWatchMetricStatMetric {
     /// Dimensions of the metric.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub dimensions: Vec<CloudWatchMetricStatMetricDimension>,
     /// Name of the metric.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub metric_name: String,
     /// Namespace of the metric.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -408,10 +463,10 @@ pub struct CloudWatchMetricStatMetric {
 #[serde(default, rename_all = "camelCase")]
 pub struct CloudWatchMetricStatMetricDimension {
     /// Name of the dimension.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub name: String,
     /// Value of the dimension.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub value: String,
 }
 
@@ -420,12 +475,15 @@ pub struct CloudWatchMetricStatMetricDimension {
 #[serde(default, rename_all = "camelCase")]
 pub struct SkyWalkingMetric {
     /// Address of the SkyWalking server.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub address: String,
     /// The GraphQL query.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub query: String,
     /// Time window of the query (Go duration string).
-    #[serde(skip_serializing_if = "DurationString::is_empty")]
+    #[serde(
+        skip_serializing_if = "DurationString::is_empty",
+        deserialize_with = "go_null"
+    )]
     pub interval: DurationString,
 }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::{Argument, Metric};
 use crate::common::{DryRun, MeasurementRetention};
 use crate::enums::AnalysisPhase;
-use crate::serde_util::{empty_as_none, is_false, is_zero_i32, none_as_empty};
+use crate::serde_util::{empty_as_none, go_null, is_false, is_zero_i32, none_as_empty};
 
 /// The metrics and arguments of an AnalysisRun (`AnalysisRunSpec`).
 // `#[derive(CustomResource)]` generates the `AnalysisRun` kind from this spec.
@@ -43,18 +43,19 @@ use crate::serde_util::{empty_as_none, is_false, is_zero_i32, none_as_empty};
 #[schemars(extend("required" = ["metrics"]))]
 pub struct AnalysisRunSpec {
     /// Metrics to measure.
+    #[serde(deserialize_with = "go_null")]
     pub metrics: Vec<Metric>,
     /// Arguments of the run.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub args: Vec<Argument>,
     /// Stop the run early (e.g. the rollout no longer needs it).
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "is_false", deserialize_with = "go_null")]
     pub terminate: bool,
     /// Metrics to run in dry-run mode.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub dry_run: Vec<DryRun>,
     /// How many measurements to keep per metric.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub measurement_retention: Vec<MeasurementRetention>,
     /// When to delete the run after it completes.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -85,15 +86,16 @@ pub struct AnalysisRunStatus {
     #[serde(serialize_with = "none_as_empty", deserialize_with = "empty_as_none")]
     pub phase: Option<AnalysisPhase>,
     /// Why the run is in its phase.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub message: String,
     /// Results per metric.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub metric_results: Vec<MetricResult>,
     /// When the run started.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub started_at: Option<Time>,
     /// Totals over all metrics (always serialized, as Go does).
+    #[serde(deserialize_with = "go_null")]
     pub run_summary: RunSummary,
     /// Totals over the dry-run metrics.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -108,19 +110,19 @@ pub struct AnalysisRunStatus {
 #[serde(default, rename_all = "camelCase")]
 pub struct RunSummary {
     /// Number of metrics.
-    #[serde(skip_serializing_if = "is_zero_i32")]
+    #[serde(skip_serializing_if = "is_zero_i32", deserialize_with = "go_null")]
     pub count: i32,
     /// Successful metrics.
-    #[serde(skip_serializing_if = "is_zero_i32")]
+    #[serde(skip_serializing_if = "is_zero_i32", deserialize_with = "go_null")]
     pub successful: i32,
     /// Failed metrics.
-    #[serde(skip_serializing_if = "is_zero_i32")]
+    #[serde(skip_serializing_if = "is_zero_i32", deserialize_with = "go_null")]
     pub failed: i32,
     /// Inconclusive metrics.
-    #[serde(skip_serializing_if = "is_zero_i32")]
+    #[serde(skip_serializing_if = "is_zero_i32", deserialize_with = "go_null")]
     pub inconclusive: i32,
     /// Errored metrics.
-    #[serde(skip_serializing_if = "is_zero_i32")]
+    #[serde(skip_serializing_if = "is_zero_i32", deserialize_with = "go_null")]
     pub error: i32,
 }
 
@@ -130,42 +132,43 @@ pub struct RunSummary {
 #[schemars(extend("required" = ["name", "phase"]))]
 pub struct MetricResult {
     /// Name of the metric.
+    #[serde(deserialize_with = "go_null")]
     pub name: String,
     /// Aggregate phase of the metric.
     #[serde(serialize_with = "none_as_empty", deserialize_with = "empty_as_none")]
     pub phase: Option<AnalysisPhase>,
     /// The most recent measurements.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub measurements: Vec<Measurement>,
     /// Message about the metric (e.g. an error).
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub message: String,
     /// Measurements taken without error (successful + failed + inconclusive).
-    #[serde(skip_serializing_if = "is_zero_i32")]
+    #[serde(skip_serializing_if = "is_zero_i32", deserialize_with = "go_null")]
     pub count: i32,
     /// Successful measurements.
-    #[serde(skip_serializing_if = "is_zero_i32")]
+    #[serde(skip_serializing_if = "is_zero_i32", deserialize_with = "go_null")]
     pub successful: i32,
     /// Failed measurements.
-    #[serde(skip_serializing_if = "is_zero_i32")]
+    #[serde(skip_serializing_if = "is_zero_i32", deserialize_with = "go_null")]
     pub failed: i32,
     /// Inconclusive measurements.
-    #[serde(skip_serializing_if = "is_zero_i32")]
+    #[serde(skip_serializing_if = "is_zero_i32", deserialize_with = "go_null")]
     pub inconclusive: i32,
     /// Errored measurements.
-    #[serde(skip_serializing_if = "is_zero_i32")]
+    #[serde(skip_serializing_if = "is_zero_i32", deserialize_with = "go_null")]
     pub error: i32,
     /// Consecutive errored measurements; reset by a non-error.
-    #[serde(skip_serializing_if = "is_zero_i32")]
+    #[serde(skip_serializing_if = "is_zero_i32", deserialize_with = "go_null")]
     pub consecutive_error: i32,
     /// The metric runs in dry-run mode.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "is_false", deserialize_with = "go_null")]
     pub dry_run: bool,
     /// Provider state, e.g. the resolved query.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "go_null")]
     pub metadata: BTreeMap<String, String>,
     /// Consecutive successful measurements; reset by any other result.
-    #[serde(skip_serializing_if = "is_zero_i32")]
+    #[serde(skip_serializing_if = "is_zero_i32", deserialize_with = "go_null")]
     pub consecutive_success: i32,
 }
 
@@ -178,7 +181,7 @@ pub struct Measurement {
     #[serde(serialize_with = "none_as_empty", deserialize_with = "empty_as_none")]
     pub phase: Option<AnalysisPhase>,
     /// Message about the measurement (e.g. an error).
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub message: String,
     /// When the measurement started.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -187,10 +190,10 @@ pub struct Measurement {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<Time>,
     /// The measured value.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub value: String,
     /// Provider state of the measurement (e.g. the Job name).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "go_null")]
     pub metadata: BTreeMap<String, String>,
     /// When to resume an asynchronous measurement.
     #[serde(skip_serializing_if = "Option::is_none")]

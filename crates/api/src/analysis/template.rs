@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::Metric;
 use crate::common::{AnalysisTemplateRef, DryRun, FieldRef, MeasurementRetention};
+use crate::serde_util::go_null;
 
 /// The metrics and arguments of an analysis template (`AnalysisTemplateSpec`).
 // `#[derive(CustomResource)]` generates the `AnalysisTemplate` kind from this spec.
@@ -32,19 +33,19 @@ use crate::common::{AnalysisTemplateRef, DryRun, FieldRef, MeasurementRetention}
 #[serde(default, rename_all = "camelCase")]
 pub struct AnalysisTemplateSpec {
     /// Metrics to query in an analysis run.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub metrics: Vec<Metric>,
     /// Arguments of the template.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub args: Vec<Argument>,
     /// Metrics to run in dry-run mode.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub dry_run: Vec<DryRun>,
     /// How many measurements to keep per metric.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub measurement_retention: Vec<MeasurementRetention>,
     /// Other templates whose metrics are combined with these.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub templates: Vec<AnalysisTemplateRef>,
 }
 
@@ -95,6 +96,7 @@ impl From<AnalysisTemplateSpec> for ClusterAnalysisTemplateSpec {
 #[schemars(extend("required" = ["name"]))]
 pub struct Argument {
     /// Name of the argument.
+    #[serde(deserialize_with = "go_null")]
     pub name: String,
     /// Value of the argument; unset means it must be supplied by the caller.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -122,7 +124,9 @@ pub struct ValueFrom {
 #[schemars(extend("required" = ["key", "name"]))]
 pub struct SecretKeyRef {
     /// Name of the Secret.
+    #[serde(deserialize_with = "go_null")]
     pub name: String,
     /// Key in the Secret.
+    #[serde(deserialize_with = "go_null")]
     pub key: String,
 }

@@ -8,22 +8,23 @@ use serde::{Deserialize, Serialize};
 
 use crate::common::{AnalysisRunMetadata, AnalysisTemplateRef, DryRun, FieldRef, MeasurementRetention};
 use crate::enums::ValueFromPodTemplateHash;
+use crate::serde_util::go_null;
 
 /// Templates and arguments of an AnalysisRun created by a rollout (`RolloutAnalysis`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, rename_all = "camelCase")]
 pub struct RolloutAnalysis {
     /// Templates combined into the AnalysisRun.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub templates: Vec<AnalysisTemplateRef>,
     /// Arguments of the AnalysisRun.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub args: Vec<AnalysisRunArgument>,
     /// Metrics to run in dry-run mode.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub dry_run: Vec<DryRun>,
     /// How many measurements to keep per metric.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub measurement_retention: Vec<MeasurementRetention>,
     /// Labels and annotations for the AnalysisRun.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -62,9 +63,10 @@ impl DerefMut for RolloutAnalysisBackground {
 #[schemars(extend("required" = ["name"]))]
 pub struct AnalysisRunArgument {
     /// Name of the argument.
+    #[serde(deserialize_with = "go_null")]
     pub name: String,
     /// A literal value; exclusive with `valueFrom`.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub value: String,
     /// Where to take the value from; exclusive with `value`.
     #[serde(skip_serializing_if = "Option::is_none")]

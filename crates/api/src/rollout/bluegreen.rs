@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::common::PodTemplateMetadata;
 use crate::rollout::{AntiAffinity, RolloutAnalysis};
+use crate::serde_util::go_null;
 use crate::serde_util::is_zero_i32;
 
 /// Parameters of a blue-green deployment (`BlueGreenStrategy`).
@@ -14,9 +15,10 @@ use crate::serde_util::is_zero_i32;
 #[schemars(extend("required" = ["activeService"]))]
 pub struct BlueGreenStrategy {
     /// Service the rollout points at the active (stable) pods.
+    #[serde(deserialize_with = "go_null")]
     pub active_service: String,
     /// Service the rollout points at the preview (new) pods.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub preview_service: String,
     /// Replicas of the preview ReplicaSet before promotion; it is fully scaled up when promoted.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -25,7 +27,7 @@ pub struct BlueGreenStrategy {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_promotion_enabled: Option<bool>,
     /// Seconds to wait, once the preview is fully available, before auto-promotion. Defaults to 0.
-    #[serde(skip_serializing_if = "is_zero_i32")]
+    #[serde(skip_serializing_if = "is_zero_i32", deserialize_with = "go_null")]
     pub auto_promotion_seconds: i32,
     /// Maximum number of pods unavailable during a restart. Defaults to 25%.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -8,20 +8,20 @@ use serde::{Deserialize, Serialize};
 use crate::common::PodTemplateMetadata;
 use crate::enums::ProgressType;
 use crate::rollout::{CanaryStep, RolloutAnalysisBackground, RolloutTrafficRouting};
-use crate::serde_util::{empty_as_none, is_false, none_as_empty};
+use crate::serde_util::{empty_as_none, go_null, is_false, none_as_empty};
 
 /// Parameters of a replica-based canary, optionally with traffic routing (`CanaryStrategy`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, rename_all = "camelCase")]
 pub struct CanaryStrategy {
     /// Service selecting only canary pods.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub canary_service: String,
     /// Service selecting only stable pods.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub stable_service: String,
     /// The steps of the canary deployment, in order.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub steps: Vec<CanaryStep>,
     /// Fine-grained traffic routing through a service mesh or ingress.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -56,7 +56,7 @@ pub struct CanaryStrategy {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub abort_scale_down_delay_seconds: Option<i32>,
     /// Scale the stable ReplicaSet down as traffic moves to the canary (traffic routing only).
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "is_false", deserialize_with = "go_null")]
     pub dynamic_stable_scale: bool,
     /// Ping and pong services, alternating as stable.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -75,8 +75,10 @@ pub struct CanaryStrategy {
 #[schemars(extend("required" = ["pingService", "pongService"]))]
 pub struct PingPongSpec {
     /// Name of the ping service.
+    #[serde(deserialize_with = "go_null")]
     pub ping_service: String,
     /// Name of the pong service.
+    #[serde(deserialize_with = "go_null")]
     pub pong_service: String,
 }
 
@@ -93,6 +95,7 @@ pub struct ReplicaProgressThreshold {
     )]
     pub type_: Option<ProgressType>,
     /// The threshold; must be greater than 0.
+    #[serde(deserialize_with = "go_null")]
     pub value: i32,
 }
 
@@ -116,6 +119,7 @@ pub struct AntiAffinity {
 #[schemars(extend("required" = ["weight"]))]
 pub struct PreferredDuringSchedulingIgnoredDuringExecution {
     /// Weight of the term, 1-100.
+    #[serde(deserialize_with = "go_null")]
     pub weight: i32,
 }
 

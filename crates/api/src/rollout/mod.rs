@@ -15,7 +15,7 @@ use kube::CustomResource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::serde_util::{is_false, is_zero_i32};
+use crate::serde_util::{go_null, is_false, is_zero_i32};
 
 pub use analysis::*;
 pub use bluegreen::*;
@@ -86,29 +86,31 @@ pub struct RolloutSpec {
     pub selector: Option<LabelSelector>,
     /// The pods to create. Must be empty when `workloadRef` is set.
     #[schemars(schema_with = "crate::schema::pod_template_spec")]
+    #[serde(deserialize_with = "go_null")]
     pub template: PodTemplateSpec,
     /// A workload (Deployment, ReplicaSet or PodTemplate) providing the pod template.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workload_ref: Option<ObjectRef>,
     /// Seconds a new pod must be ready without crashing to count as available. Defaults to 0.
-    #[serde(skip_serializing_if = "is_zero_i32")]
+    #[serde(skip_serializing_if = "is_zero_i32", deserialize_with = "go_null")]
     pub min_ready_seconds: i32,
     /// The window in which a rollback is fast-tracked (fully promoted).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rollback_window: Option<RollbackWindowSpec>,
     /// The deployment strategy: exactly one of `blueGreen` or `canary`.
+    #[serde(deserialize_with = "go_null")]
     pub strategy: RolloutStrategy,
     /// Number of old ReplicaSets to retain. Defaults to 10.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revision_history_limit: Option<i32>,
     /// Pauses the rollout at its current step.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "is_false", deserialize_with = "go_null")]
     pub paused: bool,
     /// Seconds the rollout may take to make progress before it is considered failed. Defaults to 600.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub progress_deadline_seconds: Option<i32>,
     /// Abort the update when `progressDeadlineSeconds` is exceeded.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "is_false", deserialize_with = "go_null")]
     pub progress_deadline_abort: bool,
     /// When all the pods of the rollout should be restarted.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -123,16 +125,16 @@ pub struct RolloutSpec {
 #[serde(default, rename_all = "camelCase")]
 pub struct ObjectRef {
     /// API version of the referent.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub api_version: String,
     /// Kind of the referent.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub kind: String,
     /// Name of the referent.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub name: String,
     /// Whether to scale the referenced Deployment down: `never` (default), `onsuccess` or `progressively`.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub scale_down: String,
 }
 
@@ -165,7 +167,7 @@ pub struct AnalysisRunStrategy {
 #[serde(default, rename_all = "camelCase")]
 pub struct RollbackWindowSpec {
     /// Rolling back to one of this many previous revisions is fast-tracked.
-    #[serde(skip_serializing_if = "is_zero_i32")]
+    #[serde(skip_serializing_if = "is_zero_i32", deserialize_with = "go_null")]
     pub revisions: i32,
 }
 

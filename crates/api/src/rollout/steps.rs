@@ -12,7 +12,7 @@ use crate::common::{AnalysisRunMetadata, DryRun, PodTemplateMetadata, TemplateSe
 use crate::duration::{DurationString, parse_go_duration_nanos};
 use crate::enums::ReplicaSetSpecRef;
 use crate::rollout::{AnalysisRunArgument, RolloutAnalysis};
-use crate::serde_util::{empty_as_none, is_false, none_as_empty};
+use crate::serde_util::{empty_as_none, go_null, is_false, none_as_empty};
 
 /// One step of a canary deployment (`CanaryStep`); exactly one field should be set.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -82,7 +82,7 @@ pub struct SetCanaryScale {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replicas: Option<i32>,
     /// Cancel earlier `setCanaryScale` steps: scale with the traffic weight again.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "is_false", deserialize_with = "go_null")]
     pub match_traffic_weight: bool,
 }
 
@@ -91,10 +91,10 @@ pub struct SetCanaryScale {
 #[serde(default, rename_all = "camelCase")]
 pub struct SetHeaderRoute {
     /// Name of the route; must be listed in `trafficRouting.managedRoutes`.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub name: String,
     /// Header matches; empty removes the route.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub r#match: Vec<HeaderRoutingMatch>,
 }
 
@@ -104,6 +104,7 @@ pub struct SetHeaderRoute {
 #[schemars(extend("required" = ["headerName", "headerValue"]))]
 pub struct HeaderRoutingMatch {
     /// Name of the request header.
+    #[serde(deserialize_with = "go_null")]
     pub header_name: String,
     /// How the header value must match (`null` when unset, as Go writes it).
     pub header_value: Option<StringMatch>,
@@ -114,13 +115,13 @@ pub struct HeaderRoutingMatch {
 #[serde(default, rename_all = "camelCase")]
 pub struct StringMatch {
     /// The string must equal this.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub exact: String,
     /// The string must start with this.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub prefix: String,
     /// The string must match this regular expression.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub regex: String,
 }
 
@@ -130,9 +131,10 @@ pub struct StringMatch {
 #[schemars(extend("required" = ["name"]))]
 pub struct SetMirrorRoute {
     /// Name of the route; must be listed in `trafficRouting.managedRoutes`.
+    #[serde(deserialize_with = "go_null")]
     pub name: String,
     /// Rules selecting the traffic to mirror; empty removes the route.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub r#match: Vec<RouteMatch>,
     /// Percentage of the matching traffic to mirror.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -150,7 +152,7 @@ pub struct RouteMatch {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<StringMatch>,
     /// Headers to match.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "go_null")]
     pub headers: BTreeMap<String, StringMatch>,
 }
 
@@ -160,6 +162,7 @@ pub struct RouteMatch {
 #[schemars(extend("required" = ["name"]))]
 pub struct PluginStep {
     /// Name of the step plugin.
+    #[serde(deserialize_with = "go_null")]
     pub name: String,
     /// Configuration for the plugin, kept as raw JSON.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -173,17 +176,22 @@ pub struct PluginStep {
 #[schemars(extend("required" = ["templates"]))]
 pub struct RolloutExperimentStep {
     /// The ReplicaSets of the experiment.
+    #[serde(deserialize_with = "go_null")]
     pub templates: Vec<RolloutExperimentTemplate>,
     /// How long the experiment runs (Go duration string); unset means until its analyses complete.
-    #[serde(skip_serializing_if = "DurationString::is_empty")]
+    #[serde(
+        skip_serializing_if = "DurationString::is_empty",
+        deserialize_with = "go_null"
+    )]
     pub duration: DurationString,
     /// Analyses to run with the experiment.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub analyses: Vec<RolloutExperimentStepAnalysisTemplateRef>,
     /// Metrics to run in dry-run mode.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub dry_run: Vec<DryRun>,
     /// Labels and annotations for the experiment's AnalysisRuns (always serialized, as Go does).
+    #[serde(deserialize_with = "go_null")]
     pub analysis_run_metadata: AnalysisRunMetadata,
     /// Delay before scaling down the experiment's ReplicaSets.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -196,17 +204,19 @@ pub struct RolloutExperimentStep {
 #[schemars(extend("required" = ["name", "templateName"]))]
 pub struct RolloutExperimentStepAnalysisTemplateRef {
     /// Name of this analysis within the experiment.
+    #[serde(deserialize_with = "go_null")]
     pub name: String,
     /// Name of the AnalysisTemplate (or ClusterAnalysisTemplate).
+    #[serde(deserialize_with = "go_null")]
     pub template_name: String,
     /// Look the template up at cluster scope.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_scope: Option<bool>,
     /// Arguments of the AnalysisRun.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub args: Vec<AnalysisRunArgument>,
     /// The experiment does not complete before this analysis completes.
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(skip_serializing_if = "is_false", deserialize_with = "go_null")]
     pub required_for_completion: bool,
 }
 
@@ -223,6 +233,7 @@ impl RolloutExperimentStepAnalysisTemplateRef {
 #[schemars(extend("required" = ["name", "specRef"]))]
 pub struct RolloutExperimentTemplate {
     /// Name of the template.
+    #[serde(deserialize_with = "go_null")]
     pub name: String,
     /// Whose pod template to use: `canary` or `stable`.
     #[serde(serialize_with = "none_as_empty", deserialize_with = "empty_as_none")]
@@ -231,6 +242,7 @@ pub struct RolloutExperimentTemplate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replicas: Option<i32>,
     /// Labels and annotations for the ReplicaSet (always serialized, as Go does).
+    #[serde(deserialize_with = "go_null")]
     pub metadata: PodTemplateMetadata,
     /// Selector of the ReplicaSet; defaults to the rollout's.
     #[serde(

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::serde_util::go_null;
 use crate::serde_util::is_zero_i64;
 
 /// The traffic routers of a canary (`RolloutTrafficRouting`); several may be set at once.
@@ -34,13 +35,13 @@ pub struct RolloutTrafficRouting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub traefik: Option<TraefikTrafficRouting>,
     /// Routes Argo manages (header and mirror routes); their order is their precedence.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub managed_routes: Vec<ManagedRoute>,
     /// APISIX routing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub apisix: Option<ApisixTrafficRouting>,
     /// Traffic router plugins: plugin name to its configuration, kept as raw JSON.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "go_null")]
     #[schemars(schema_with = "crate::schema::preserve_unknown_object")]
     pub plugins: BTreeMap<String, serde_json::Value>,
     /// Total weight of traffic. Defaults to 100.
@@ -54,6 +55,7 @@ pub struct RolloutTrafficRouting {
 #[schemars(extend("required" = ["name"]))]
 pub struct ManagedRoute {
     /// Name of the route.
+    #[serde(deserialize_with = "go_null")]
     pub name: String,
 }
 
@@ -63,21 +65,22 @@ pub struct ManagedRoute {
 #[schemars(extend("required" = ["servicePort"]))]
 pub struct AlbTrafficRouting {
     /// Ingress in the rollout's namespace; exclusive with `ingresses`.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub ingress: String,
     /// Port the Ingress action routes traffic to.
+    #[serde(deserialize_with = "go_null")]
     pub service_port: i32,
     /// Service in the Ingress to which the action is added.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub root_service: String,
     /// Annotation prefix of the ALB controller. Defaults to `alb.ingress.kubernetes.io`.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub annotation_prefix: String,
     /// Duration-based stickiness of the target groups.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stickiness_config: Option<StickinessConfig>,
     /// Several Ingresses; exclusive with `ingress`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub ingresses: Vec<String>,
 }
 
@@ -87,8 +90,10 @@ pub struct AlbTrafficRouting {
 #[schemars(extend("required" = ["durationSeconds", "enabled"]))]
 pub struct StickinessConfig {
     /// Whether stickiness is enabled.
+    #[serde(deserialize_with = "go_null")]
     pub enabled: bool,
     /// Stickiness duration, 1-604800 seconds.
+    #[serde(deserialize_with = "go_null")]
     pub duration_seconds: i64,
 }
 
@@ -98,6 +103,7 @@ pub struct StickinessConfig {
 #[schemars(extend("required" = ["weightedTraefikServiceName"]))]
 pub struct TraefikTrafficRouting {
     /// Name of the weighted TraefikService.
+    #[serde(deserialize_with = "go_null")]
     pub weighted_traefik_service_name: String,
 }
 
@@ -116,9 +122,10 @@ pub struct ApisixTrafficRouting {
 #[schemars(extend("required" = ["name"]))]
 pub struct ApisixRoute {
     /// Name of the ApisixRoute.
+    #[serde(deserialize_with = "go_null")]
     pub name: String,
     /// HTTP rules of the route to edit.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub rules: Vec<String>,
 }
 
@@ -128,6 +135,7 @@ pub struct ApisixRoute {
 #[schemars(extend("required" = ["mappings"]))]
 pub struct AmbassadorTrafficRouting {
     /// Names of the Ambassador Mappings (at least one).
+    #[serde(deserialize_with = "go_null")]
     pub mappings: Vec<String>,
 }
 
@@ -136,10 +144,10 @@ pub struct AmbassadorTrafficRouting {
 #[serde(default, rename_all = "camelCase")]
 pub struct SmiTrafficRouting {
     /// Service clients use to communicate.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub root_service: String,
     /// Name of the TrafficSplit; defaults to the rollout's name.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub traffic_split_name: String,
 }
 
@@ -148,19 +156,19 @@ pub struct SmiTrafficRouting {
 #[serde(default, rename_all = "camelCase")]
 pub struct NginxTrafficRouting {
     /// Annotation prefix of the NGINX controller. Defaults to `nginx.ingress.kubernetes.io`.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub annotation_prefix: String,
     /// Stable Ingress in the rollout's namespace; exclusive with `stableIngresses`.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty", deserialize_with = "go_null")]
     pub stable_ingress: String,
     /// Extra annotations for the canary Ingress (the prefix is added).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "go_null")]
     pub additional_ingress_annotations: BTreeMap<String, String>,
     /// Several stable Ingresses; exclusive with `stableIngress`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub stable_ingresses: Vec<String>,
     /// Annotations for the canary Ingress, verbatim (they win on collision).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "go_null")]
     pub canary_ingress_annotations: BTreeMap<String, String>,
 }
 
@@ -175,7 +183,7 @@ pub struct IstioTrafficRouting {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub destination_rule: Option<IstioDestinationRule>,
     /// Several VirtualServices to modify.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub virtual_services: Vec<IstioVirtualService>,
 }
 
@@ -185,15 +193,16 @@ pub struct IstioTrafficRouting {
 #[schemars(extend("required" = ["name"]))]
 pub struct IstioVirtualService {
     /// Name of the VirtualService (optionally `name.namespace`).
+    #[serde(deserialize_with = "go_null")]
     pub name: String,
     /// HTTP routes to edit; if omitted the VirtualService must have a single HTTP route.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub routes: Vec<String>,
     /// TLS routes to edit.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub tls_routes: Vec<TlsRoute>,
     /// TCP routes to edit.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub tcp_routes: Vec<TcpRoute>,
 }
 
@@ -202,10 +211,10 @@ pub struct IstioVirtualService {
 #[serde(default, rename_all = "camelCase")]
 pub struct TlsRoute {
     /// Port of the route.
-    #[serde(skip_serializing_if = "is_zero_i64")]
+    #[serde(skip_serializing_if = "is_zero_i64", deserialize_with = "go_null")]
     pub port: i64,
     /// SNI hosts of the route.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub sni_hosts: Vec<String>,
 }
 
@@ -214,7 +223,7 @@ pub struct TlsRoute {
 #[serde(default, rename_all = "camelCase")]
 pub struct TcpRoute {
     /// Port of the route.
-    #[serde(skip_serializing_if = "is_zero_i64")]
+    #[serde(skip_serializing_if = "is_zero_i64", deserialize_with = "go_null")]
     pub port: i64,
 }
 
@@ -224,13 +233,16 @@ pub struct TcpRoute {
 #[schemars(extend("required" = ["canarySubsetName", "name", "stableSubsetName"]))]
 pub struct IstioDestinationRule {
     /// Name of the DestinationRule.
+    #[serde(deserialize_with = "go_null")]
     pub name: String,
     /// Subset that gets the canary pod-template hash.
+    #[serde(deserialize_with = "go_null")]
     pub canary_subset_name: String,
     /// Subset that gets the stable pod-template hash.
+    #[serde(deserialize_with = "go_null")]
     pub stable_subset_name: String,
     /// Other subsets, not managed by Argo.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub additional_subset_names: Vec<String>,
 }
 
@@ -252,9 +264,10 @@ pub struct AppMeshTrafficRouting {
 #[schemars(extend("required" = ["name"]))]
 pub struct AppMeshVirtualService {
     /// Name of the virtual service.
+    #[serde(deserialize_with = "go_null")]
     pub name: String,
     /// HTTP routes of the virtual router to edit.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", deserialize_with = "go_null")]
     pub routes: Vec<String>,
 }
 
@@ -275,5 +288,6 @@ pub struct AppMeshVirtualNodeGroup {
 #[schemars(extend("required" = ["name"]))]
 pub struct AppMeshVirtualNodeReference {
     /// Name of the VirtualNode.
+    #[serde(deserialize_with = "go_null")]
     pub name: String,
 }

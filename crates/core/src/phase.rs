@@ -3,6 +3,8 @@
 //! accounts for a spec or workload not yet observed and for a pending unpause; with the small predicates
 //! they use.
 
+use std::borrow::Borrow;
+
 use k8s_openapi::api::apps::v1::ReplicaSet;
 use rollouts_api::enums::{RolloutConditionType, RolloutPhase};
 use rollouts_api::keys::WORKLOAD_GENERATION_ANNOTATION;
@@ -49,12 +51,17 @@ pub fn is_dynamically_rolling_back_to_stable<'a>(
 
 /// `AbortOrDynamicRollbackToStable`: aborted, or dynamically rolling back to the ReplicaSet whose hash is
 /// `stable_hash` (only the stable's availability matters before updating traffic).
-pub fn abort_or_dynamic_rollback_to_stable(ro: &Rollout, all_rss: &[ReplicaSet], stable_hash: &str) -> bool {
+pub fn abort_or_dynamic_rollback_to_stable<R: Borrow<ReplicaSet>>(
+    ro: &Rollout,
+    all_rss: &[R],
+    stable_hash: &str,
+) -> bool {
     if status(ro).abort {
         return true;
     }
     all_rss
         .iter()
+        .map(Borrow::borrow)
         .find(|rs| pod_template_hash(Some(rs)) == stable_hash)
         .is_some_and(|stable| is_dynamically_rolling_back_to_stable(ro, Some(stable)).is_some())
 }

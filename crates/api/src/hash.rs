@@ -112,6 +112,10 @@ pub fn pod_template_hash(template: &Value, collision_count: Option<i32>) -> Resu
 
 /// [`pod_template_hash`] of a typed template (serialised with its serde implementation first).
 ///
+/// Exact whenever the typed value carries what was stored, with one limit of `k8s-openapi`: its required
+/// `spec.containers` cannot tell a missing list (Go: `null`) from an empty one (`[]`). Templates without
+/// containers only occur for `workloadRef` rollouts; hash the stored JSON with [`pod_template_hash`] there.
+///
 /// # Errors
 /// As [`go_json_pod_template`], or when the template does not serialise.
 pub fn pod_template_hash_typed(

@@ -8,11 +8,16 @@
 //! ReplicaSet (`<rollout>-<hash>`) and is its `rollouts-pod-template-hash` label.
 //!
 //! The Go bytes are reproduced in two steps, like the controller: the stored template JSON is decoded into
-//! the Go structs ([`decode`](self::decode), driven by the struct layouts extracted from k8s.io/api into
+//! the Go structs (module `decode`, driven by the struct layouts extracted from k8s.io/api into
 //! `k8s_layouts`), which drops unknown keys, turns `null`s into zero values and canonicalises quantities and
 //! times; then the Go value is marshalled with Go's field order, `omitempty`/`omitzero` rules, sorted map
-//! keys and HTML-safe string escaping ([`encode`](self::encode)). The input is the template as stored (not
+//! keys and HTML-safe string escaping (module `encode`). The input is the template as stored (not
 //! defaulted): pass `rollout.spec.template` as the API server returns it.
+//!
+//! Keys that name no Go field (matched case-sensitively, like the informer's `sigs.k8s.io/json`) are
+//! dropped, exactly as Go drops them; the API server prunes them anyway except under Argo's
+//! preserve-unknown-fields subtrees (`volumes`, `resources.limits/requests`). `managedFields[].fieldsV1`
+//! is re-marshalled as Go marshals untyped JSON (sorted keys), which is what the API server sends.
 
 mod decode;
 mod encode;
@@ -111,6 +116,10 @@ pub fn pod_template_hash(template: &Value, collision_count: Option<i32>) -> Resu
 }
 
 /// [`pod_template_hash`] of a typed template (serialised with its serde implementation first).
+///
+/// Exact whenever the typed value carries what was stored, with one limit of `k8s-openapi`: its required
+/// `spec.containers` cannot tell a missing list (Go: `null`) from an empty one (`[]`). Templates without
+/// containers only occur for `workloadRef` rollouts; hash the stored JSON with [`pod_template_hash`] there.
 ///
 /// # Errors
 /// As [`go_json_pod_template`], or when the template does not serialise.

@@ -90,3 +90,7 @@ pub(crate) struct GoStruct {
     /// The fields, in the order Go's `encoding/json` writes them.
     pub(crate) fields: &'static [F],
 }
+
+#[cfg(test)]
+#[path = "layout_tests.rs"]
+mod tests;

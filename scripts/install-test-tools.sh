@@ -9,3 +9,17 @@ if ! cargo nextest --version >/dev/null 2>&1; then
   echo "== installing cargo-nextest"
   cargo install cargo-nextest --locked
 fi
+
+# The real Prometheus, for the sandbox's differential PromQL test (crates/sandbox/tests/promql_vs_prometheus.rs).
+if ! command -v prometheus >/dev/null 2>&1; then
+  echo "== installing prometheus (Debian package)"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "error: prometheus is not installed and installing it needs root (apt-get install prometheus)" >&2
+    exit 1
+  fi
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus
+fi
+PROMETHEUS=$(command -v prometheus) || { echo "error: prometheus is still not on PATH" >&2; exit 1; }
+export PROMETHEUS
+echo "== prometheus: $("$PROMETHEUS" --version 2>&1 | head -n 1)"

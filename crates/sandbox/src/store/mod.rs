@@ -208,10 +208,24 @@ pub(crate) fn apply_plain(old: &Value, patch: &PatchBody) -> Result<Value, ApiEr
     let mut doc = old.clone();
     match patch {
         PatchBody::Json(ops) => {
-            let ops: json_patch::Patch = serde_json::from_value(ops.clone())
-                .map_err(|e| ApiError::bad_request(format!("invalid JSON patch: {e}")))?;
-            json_patch::patch(&mut doc, &ops)
-                .map_err(|e| ApiError::new(422, "Invalid", format!("the JSON patch could not be applied: {e}")))?;
+            let ops = ops.as_array().ok_or_else(|| ApiError::bad_request("a JSON patch must be an array"))?;
+            for op in ops {
+                // As the API server does, `test` of a missing path against null passes (kube-runtime's
+                // finalizer helper relies on it).
+                if op.get("op").and_then(Value::as_str) == Some("test")
+                    && op.get("value").is_some_and(Value::is_null)
+                {
+                    let path = op.get("path").and_then(Value::as_str).unwrap_or_default();
+                    match doc.pointer(path) {
+                        None | Some(Value::Null) => continue,
+                        Some(_) => return Err(ApiError::new(422, "Invalid", format!("the JSON patch test failed at {path}"))),
+                    }
+                }
+                let one: json_patch::Patch = serde_json::from_value(Value::Array(vec![op.clone()]))
+                    .map_err(|e| ApiError::bad_request(format!("invalid JSON patch: {e}")))?;
+                json_patch::patch(&mut doc, &one)
+                    .map_err(|e| ApiError::new(422, "Invalid", format!("the JSON patch could not be applied: {e}")))?;
+            }
         }
         PatchBody::Merge(p) | PatchBody::Apply(p) | PatchBody::Strategic(p) => {
             if !p.is_object() {

@@ -48,6 +48,9 @@ use watch::WatchFilter;
 
 pub(crate) mod write;
 
+#[cfg(test)]
+mod tests;
+
 /// Store settings.
 #[derive(Clone)]
 pub struct StoreConfig {

@@ -12,7 +12,7 @@ use super::negotiate::{self, Output, decode_body, error_response, json_response}
 use super::path::{Query, ResourcePath};
 use super::watch;
 use crate::error::{ApiError, success_status};
-use crate::registry::ResourceInfo;
+use crate::registry::{ResourceInfo, builtins};
 use crate::store::{DeleteOptions, ListOptions, PatchBody, Propagation, WriteOptions};
 use crate::tables::IncludeObject;
 
@@ -159,7 +159,13 @@ async fn run(ctx: &Ctx<'_>, verb: &str, body: &[u8]) -> Result<Response<Body>, A
             if info.namespaced && ns.is_none() {
                 return Err(ApiError::no_such_resource());
             }
-            let obj = decode_body(ctx.content_type, body)?;
+            let protobuf = ctx.content_type.is_some_and(|c| c.starts_with("application/vnd.kubernetes.protobuf"));
+            let obj = if protobuf && builtins::is_virtual(&info.group, &info.resource) {
+                // An access review needs no body to be allowed (kubectl sends it as protobuf).
+                serde_json::json!({"apiVersion": gvr.api_version(), "kind": info.kind, "spec": {}})
+            } else {
+                decode_body(ctx.content_type, body)?
+            };
             let created = store.create(gvr, ns, obj, &write_options(ctx.query)?)?;
             Ok(json_response(201, &render(created)))
         }

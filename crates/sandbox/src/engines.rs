@@ -9,8 +9,11 @@ use serde_json::Value;
 use crate::error::ApiError;
 
 /// Strategic merge patch of a built-in kind.
-// After merge: crate::smp::strategic_merge_patch(original, patch, group, kind)
-//     .map_err(|e| ApiError::new(422, "Invalid", e.to_string()))
+// After merge (checked against branch `smp`: all kubectl tests pass with it):
+//     crate::smp::strategic_merge_patch(original, patch, group, kind).map_err(|e| {
+//         let reason = if e.http_status() == 415 { "UnsupportedMediaType" } else { "Invalid" };
+//         ApiError::new(e.http_status(), reason, e.to_string())
+//     })
 pub(crate) fn strategic_merge_patch(original: &Value, patch: &Value, group: &str, kind: &str) -> Result<Value, ApiError> {
     let _ = (original, patch);
     Err(ApiError::unsupported_media_type(format!(
@@ -21,8 +24,9 @@ pub(crate) fn strategic_merge_patch(original: &Value, patch: &Value, group: &str
 }
 
 /// Decodes a `k8s\0`-enveloped protobuf request body (kubectl's `create namespace|configmap|secret`).
-// After merge: crate::protobuf::decode_k8s_protobuf(body)
-//     .map_err(|e| ApiError::unsupported_media_type(e.to_string()))
+// After merge:
+//     crate::protobuf::decode_k8s_protobuf(body)
+//         .map_err(|e| ApiError::new(e.http_status(), "UnsupportedMediaType", e.to_string()))
 pub(crate) fn decode_protobuf(body: &[u8]) -> Result<Value, ApiError> {
     let _ = body;
     Err(ApiError::unsupported_media_type(

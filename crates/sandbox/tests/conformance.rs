@@ -329,3 +329,17 @@ async fn dry_run_validates_without_storing() {
     let v: Value = serde_json::to_value(&out).unwrap();
     assert!(v["metadata"]["uid"].is_string());
 }
+
+#[tokio::test]
+async fn strategic_merge_patch_merges_containers_by_name() {
+    let sb = sandbox().await;
+    let deps: Api<Deployment> = Api::namespaced(sb.client(), "default");
+    let mut d = deployment("smp", "nginx");
+    d["spec"]["template"]["spec"]["containers"] = json!([{"name": "c", "image": "nginx"}, {"name": "sidecar", "image": "envoy"}]);
+    deps.create(&PostParams::default(), &serde_json::from_value(d).unwrap()).await.unwrap();
+    let patch = json!({"spec": {"template": {"spec": {"containers": [{"name": "c", "image": "nginx:2"}]}}}});
+    let out = deps.patch("smp", &PatchParams::default(), &Patch::Strategic(patch)).await.expect("strategic merge patch");
+    let containers = out.spec.template.spec.expect("pod spec").containers;
+    let images: Vec<(String, Option<String>)> = containers.into_iter().map(|c| (c.name, c.image)).collect();
+    assert_eq!(images, [("c".to_string(), Some("nginx:2".to_string())), ("sidecar".to_string(), Some("envoy".to_string()))]);
+}

@@ -75,3 +75,17 @@ pub fn install_argo_crds(sb: &Sandbox) {
         sb.apply_yaml(&path.display().to_string(), &yaml).expect("install CRD");
     }
 }
+
+/// A plain HTTP/1.1 GET without any client library (no retries): (status, head, body).
+pub async fn plain_get(addr: std::net::SocketAddr, path: &str) -> (u16, String, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut conn = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let req = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    conn.write_all(req.as_bytes()).await.expect("write");
+    let mut buf = Vec::new();
+    within("response", 10, conn.read_to_end(&mut buf)).await.expect("read");
+    let text = String::from_utf8_lossy(&buf).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, head.to_string(), body.to_string())
+}

@@ -58,7 +58,10 @@ pub fn to_stored(info: &ResourceInfo, mut obj: Value) -> Value {
         return obj;
     }
     if let Some(map) = obj.as_object_mut() {
-        map.insert("apiVersion".into(), json!(api_version(&info.group, info.storage_version())));
+        map.insert(
+            "apiVersion".into(),
+            json!(api_version(&info.group, info.storage_version())),
+        );
     }
     obj
 }

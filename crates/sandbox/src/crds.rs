@@ -11,11 +11,26 @@ use crate::store::{PatchBody, Store, WriteOptions};
 
 /// (file name, YAML) of the bundled CRDs.
 pub const BUNDLED: &[(&str, &str)] = &[
-    ("istio-virtualservice.yaml", include_str!("../crds/istio-virtualservice.yaml")),
-    ("istio-destinationrule.yaml", include_str!("../crds/istio-destinationrule.yaml")),
-    ("smi-trafficsplit.yaml", include_str!("../crds/smi-trafficsplit.yaml")),
-    ("gateway-httproute.yaml", include_str!("../crds/gateway-httproute.yaml")),
-    ("traefik-traefikservice.yaml", include_str!("../crds/traefik-traefikservice.yaml")),
+    (
+        "istio-virtualservice.yaml",
+        include_str!("../crds/istio-virtualservice.yaml"),
+    ),
+    (
+        "istio-destinationrule.yaml",
+        include_str!("../crds/istio-destinationrule.yaml"),
+    ),
+    (
+        "smi-trafficsplit.yaml",
+        include_str!("../crds/smi-trafficsplit.yaml"),
+    ),
+    (
+        "gateway-httproute.yaml",
+        include_str!("../crds/gateway-httproute.yaml"),
+    ),
+    (
+        "traefik-traefikservice.yaml",
+        include_str!("../crds/traefik-traefikservice.yaml"),
+    ),
 ];
 
 /// The group/version/resource of a manifest's `apiVersion` and `kind`, if the store serves it.
@@ -35,7 +50,9 @@ pub fn gvr_of(store: &Store, obj: &Value) -> Result<Gvr, ApiError> {
 pub fn create_manifest(store: &Store, obj: &Value, opts: &WriteOptions) -> Result<Value, ApiError> {
     let gvr = gvr_of(store, obj)?;
     let info = store.resource_info(&gvr).ok_or_else(ApiError::no_such_resource)?;
-    let ns = info.namespaced.then(|| meta::namespace(obj).unwrap_or("default").to_string());
+    let ns = info
+        .namespaced
+        .then(|| meta::namespace(obj).unwrap_or("default").to_string());
     match store.create(&gvr, ns.as_deref(), obj.clone(), opts) {
         Err(e) if e.reason == "AlreadyExists" => {
             let name = meta::name(obj).unwrap_or_default();

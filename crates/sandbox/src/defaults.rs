@@ -15,7 +15,10 @@ fn default(obj: &mut Value, pointer: &str, value: Value) {
         if !cur.is_object() {
             return;
         }
-        cur = match cur.as_object_mut().map(|m| m.entry(p.to_string()).or_insert_with(|| json!({}))) {
+        cur = match cur
+            .as_object_mut()
+            .map(|m| m.entry(p.to_string()).or_insert_with(|| json!({})))
+        {
             Some(next) => next,
             None => return,
         };
@@ -47,7 +50,11 @@ pub fn apply(group: &str, resource: &str, obj: &mut Value) {
                 default(obj, "/spec/strategy/type", json!("RollingUpdate"));
             }
             if obj.pointer("/spec/strategy/type").and_then(Value::as_str) == Some("RollingUpdate") {
-                default(obj, "/spec/strategy/rollingUpdate", json!({"maxSurge": "25%", "maxUnavailable": "25%"}));
+                default(
+                    obj,
+                    "/spec/strategy/rollingUpdate",
+                    json!({"maxSurge": "25%", "maxUnavailable": "25%"}),
+                );
             }
             if let Some(spec) = obj.pointer_mut("/spec/template/spec") {
                 pod_spec(spec);

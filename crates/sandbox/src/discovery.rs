@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 use crate::registry::{Registry, ResourceInfo, api_version};
 
 /// The Content-Type of an aggregated discovery answer.
-pub const AGGREGATED_CONTENT_TYPE: &str = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+pub const AGGREGATED_CONTENT_TYPE: &str =
+    "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
 
 /// The verbs of a subresource.
 const SUB_VERBS: &[&str] = &["get", "patch", "update"];
@@ -31,12 +32,20 @@ pub fn version() -> Value {
 
 fn subresources(info: &ResourceInfo, version: &str) -> Vec<(String, Value)> {
     let mut out = Vec::new();
-    let Some(v) = info.version(version) else { return out };
+    let Some(v) = info.version(version) else {
+        return out;
+    };
     if v.status {
-        out.push(("status".to_string(), json!({"group": info.group, "version": version, "kind": info.kind})));
+        out.push((
+            "status".to_string(),
+            json!({"group": info.group, "version": version, "kind": info.kind}),
+        ));
     }
     if v.scale.is_some() {
-        out.push(("scale".to_string(), json!({"group": "autoscaling", "version": "v1", "kind": "Scale"})));
+        out.push((
+            "scale".to_string(),
+            json!({"group": "autoscaling", "version": "v1", "kind": "Scale"}),
+        ));
     }
     out
 }
@@ -96,8 +105,10 @@ pub fn api_versions(server_address: &str) -> Value {
 }
 
 fn api_group(group: &str, versions: &[String]) -> Value {
-    let vs: Vec<Value> =
-        versions.iter().map(|v| json!({"groupVersion": api_version(group, v), "version": v})).collect();
+    let vs: Vec<Value> = versions
+        .iter()
+        .map(|v| json!({"groupVersion": api_version(group, v), "version": v}))
+        .collect();
     json!({
         "name": group,
         "versions": vs,
@@ -107,7 +118,10 @@ fn api_group(group: &str, versions: &[String]) -> Value {
 
 /// `/apis/{group}` (`APIGroup`), if served.
 pub fn group(reg: &Registry, name: &str) -> Option<Value> {
-    let (g, versions) = reg.groups().into_iter().find(|(g, _)| g == name && !name.is_empty())?;
+    let (g, versions) = reg
+        .groups()
+        .into_iter()
+        .find(|(g, _)| g == name && !name.is_empty())?;
     let mut doc = api_group(&g, &versions);
     doc["kind"] = json!("APIGroup");
     doc["apiVersion"] = json!("v1");
@@ -116,8 +130,12 @@ pub fn group(reg: &Registry, name: &str) -> Option<Value> {
 
 /// `/apis` in the legacy form (`APIGroupList`).
 pub fn group_list(reg: &Registry) -> Value {
-    let groups: Vec<Value> =
-        reg.groups().into_iter().filter(|(g, _)| !g.is_empty()).map(|(g, vs)| api_group(&g, &vs)).collect();
+    let groups: Vec<Value> = reg
+        .groups()
+        .into_iter()
+        .filter(|(g, _)| !g.is_empty())
+        .map(|(g, vs)| api_group(&g, &vs))
+        .collect();
     json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})
 }
 
@@ -149,8 +167,11 @@ fn discovery_group(reg: &Registry, group: &str, versions: &[String]) -> Value {
     let vs: Vec<Value> = versions
         .iter()
         .map(|v| {
-            let resources: Vec<Value> =
-                reg.in_group_version(group, v).into_iter().map(|i| discovery_resource(i, v)).collect();
+            let resources: Vec<Value> = reg
+                .in_group_version(group, v)
+                .into_iter()
+                .map(|i| discovery_resource(i, v))
+                .collect();
             json!({"version": v, "resources": resources, "freshness": "Current"})
         })
         .collect();

@@ -14,7 +14,12 @@ use crate::error::ApiError;
 //         let reason = if e.http_status() == 415 { "UnsupportedMediaType" } else { "Invalid" };
 //         ApiError::new(e.http_status(), reason, e.to_string())
 //     })
-pub(crate) fn strategic_merge_patch(original: &Value, patch: &Value, group: &str, kind: &str) -> Result<Value, ApiError> {
+pub(crate) fn strategic_merge_patch(
+    original: &Value,
+    patch: &Value,
+    group: &str,
+    kind: &str,
+) -> Result<Value, ApiError> {
     let _ = (original, patch);
     Err(ApiError::unsupported_media_type(format!(
         "application/strategic-merge-patch+json for {kind}{}{group} needs the strategic merge patch engine, \

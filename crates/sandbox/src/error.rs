@@ -15,12 +15,16 @@ pub struct ApiError {
     /// The human-readable message, worded as the real API server words it.
     pub message: String,
     /// `details` of the Status (`name`, `group`, `kind`, `causes`), when known.
-    pub details: Option<Value>,
+    pub details: Option<Box<Value>>,
 }
 
 /// The name a group/resource takes in messages: `pods` for core, `deployments.apps` otherwise.
 pub fn qualified(group: &str, resource: &str) -> String {
-    if group.is_empty() { resource.to_string() } else { format!("{resource}.{group}") }
+    if group.is_empty() {
+        resource.to_string()
+    } else {
+        format!("{resource}.{group}")
+    }
 }
 
 fn details(group: &str, resource: &str, name: &str) -> Value {
@@ -38,27 +42,44 @@ fn details(group: &str, resource: &str, name: &str) -> Value {
 impl ApiError {
     /// An error with the given code, reason and message and no details.
     pub fn new(code: u16, reason: &str, message: impl Into<String>) -> Self {
-        ApiError { code, reason: reason.to_string(), message: message.into(), details: None }
+        ApiError {
+            code,
+            reason: reason.to_string(),
+            message: message.into(),
+            details: None,
+        }
     }
 
     /// 404 for a missing object: `deployments.apps "web" not found`.
     pub fn not_found(group: &str, resource: &str, name: &str) -> Self {
         ApiError {
-            details: Some(details(group, resource, name)),
-            ..Self::new(404, "NotFound", format!("{} \"{name}\" not found", qualified(group, resource)))
+            details: Some(Box::new(details(group, resource, name))),
+            ..Self::new(
+                404,
+                "NotFound",
+                format!("{} \"{name}\" not found", qualified(group, resource)),
+            )
         }
     }
 
     /// 404 for a path or resource type the server does not serve.
     pub fn no_such_resource() -> Self {
-        Self::new(404, "NotFound", "the server could not find the requested resource")
+        Self::new(
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+        )
     }
 
     /// 409 AlreadyExists on create.
     pub fn already_exists(group: &str, resource: &str, name: &str) -> Self {
         ApiError {
-            details: Some(details(group, resource, name)),
-            ..Self::new(409, "AlreadyExists", format!("{} \"{name}\" already exists", qualified(group, resource)))
+            details: Some(Box::new(details(group, resource, name))),
+            ..Self::new(
+                409,
+                "AlreadyExists",
+                format!("{} \"{name}\" already exists", qualified(group, resource)),
+            )
         }
     }
 
@@ -75,23 +96,34 @@ impl ApiError {
     /// 409 Conflict with a custom explanation.
     pub fn conflict(group: &str, resource: &str, name: &str, why: &str) -> Self {
         ApiError {
-            details: Some(details(group, resource, name)),
+            details: Some(Box::new(details(group, resource, name))),
             ..Self::new(
                 409,
                 "Conflict",
-                format!("Operation cannot be fulfilled on {} \"{name}\": {why}", qualified(group, resource)),
+                format!(
+                    "Operation cannot be fulfilled on {} \"{name}\": {why}",
+                    qualified(group, resource)
+                ),
             )
         }
     }
 
     /// 422 Invalid naming the offending field: `Deployment.apps "web" is invalid: spec.selector: ...`.
     pub fn invalid(group: &str, kind: &str, name: &str, field: &str, why: &str) -> Self {
-        let kind_q = if group.is_empty() { kind.to_string() } else { format!("{kind}.{group}") };
+        let kind_q = if group.is_empty() {
+            kind.to_string()
+        } else {
+            format!("{kind}.{group}")
+        };
         let mut d = details(group, kind, name);
         d["causes"] = json!([{ "reason": "FieldValueInvalid", "message": why, "field": field }]);
         ApiError {
-            details: Some(d),
-            ..Self::new(422, "Invalid", format!("{kind_q} \"{name}\" is invalid: {field}: {why}"))
+            details: Some(Box::new(d)),
+            ..Self::new(
+                422,
+                "Invalid",
+                format!("{kind_q} \"{name}\" is invalid: {field}: {why}"),
+            )
         }
     }
 
@@ -107,12 +139,20 @@ impl ApiError {
 
     /// 405 MethodNotAllowed.
     pub fn method_not_allowed() -> Self {
-        Self::new(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
+        Self::new(
+            405,
+            "MethodNotAllowed",
+            "the server does not allow this method on the requested resource",
+        )
     }
 
     /// 410 Expired: the requested resourceVersion is older than the event history.
     pub fn expired(requested: u64, oldest: u64) -> Self {
-        Self::new(410, "Expired", format!("too old resource version: {requested} ({oldest})"))
+        Self::new(
+            410,
+            "Expired",
+            format!("too old resource version: {requested} ({oldest})"),
+        )
     }
 
     /// 415 UnsupportedMediaType.
@@ -130,7 +170,11 @@ impl ApiError {
 
     /// 429 TooManyRequests (used by fault injection).
     pub fn too_many_requests() -> Self {
-        Self::new(429, "TooManyRequests", "the server has received too many requests and has asked us to try again later")
+        Self::new(
+            429,
+            "TooManyRequests",
+            "the server has received too many requests and has asked us to try again later",
+        )
     }
 
     /// 500 InternalError.
@@ -150,7 +194,7 @@ impl ApiError {
             "code": self.code,
         });
         if let Some(d) = &self.details {
-            status["details"] = d.clone();
+            status["details"] = (**d).clone();
         }
         status
     }

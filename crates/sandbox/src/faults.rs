@@ -24,7 +24,10 @@ pub enum FaultVerbs {
 
 /// Whether a verb is a write.
 pub fn is_write(verb: &str) -> bool {
-    matches!(verb, "create" | "update" | "patch" | "delete" | "deletecollection")
+    matches!(
+        verb,
+        "create" | "update" | "patch" | "delete" | "deletecollection"
+    )
 }
 
 impl FaultVerbs {
@@ -79,7 +82,12 @@ impl Faults {
 
     /// Fails the next `times` requests matching `resource` (any when None) and `verbs` with `code`.
     pub fn fail_requests(&self, resource: Option<&str>, verbs: FaultVerbs, code: u16, times: usize) {
-        self.lock().rules.push(Rule { resource: resource.map(str::to_string), verbs, code, remaining: times });
+        self.lock().rules.push(Rule {
+            resource: resource.map(str::to_string),
+            verbs,
+            code,
+            remaining: times,
+        });
     }
 
     /// Delays every request to `resource` (all when None) by `delay`.
@@ -98,7 +106,13 @@ impl Faults {
     }
 
     /// The latency to add and the error to answer for a request, consuming one failure if one matches.
-    pub(crate) fn check(&self, verb: &str, group: &str, resource: &str, name: &str) -> (Duration, Option<ApiError>) {
+    pub(crate) fn check(
+        &self,
+        verb: &str,
+        group: &str,
+        resource: &str,
+        name: &str,
+    ) -> (Duration, Option<ApiError>) {
         let mut st = self.lock();
         let delay = st
             .latency
@@ -107,11 +121,9 @@ impl Faults {
             .map(|(_, d)| *d)
             .sum();
         let mut err = None;
-        if let Some(rule) = st
-            .rules
-            .iter_mut()
-            .find(|r| r.remaining > 0 && r.verbs.matches(verb) && r.resource.as_deref().is_none_or(|x| x == resource))
-        {
+        if let Some(rule) = st.rules.iter_mut().find(|r| {
+            r.remaining > 0 && r.verbs.matches(verb) && r.resource.as_deref().is_none_or(|x| x == resource)
+        }) {
             rule.remaining -= 1;
             err = Some(injected(rule.code, group, resource, name));
         }
@@ -172,7 +184,9 @@ impl RequestLog {
     pub(crate) fn record(&self, rec: RequestRecord) {
         let mut st = self.lock();
         if !rec.verb.is_empty() {
-            *st.counts.entry((rec.verb.clone(), rec.resource.clone())).or_default() += 1;
+            *st.counts
+                .entry((rec.verb.clone(), rec.resource.clone()))
+                .or_default() += 1;
         }
         if st.records.len() >= LOG_CAPACITY {
             st.records.pop_front();
@@ -187,7 +201,11 @@ impl RequestLog {
 
     /// How many requests had this verb on this resource (plural name).
     pub fn count(&self, verb: &str, resource: &str) -> u64 {
-        self.lock().counts.get(&(verb.to_string(), resource.to_string())).copied().unwrap_or(0)
+        self.lock()
+            .counts
+            .get(&(verb.to_string(), resource.to_string()))
+            .copied()
+            .unwrap_or(0)
     }
 
     /// Every (verb, resource) counter.
@@ -197,7 +215,12 @@ impl RequestLog {
 
     /// The number of write requests (create, update, patch, delete, deletecollection) on any resource.
     pub fn writes(&self) -> u64 {
-        self.lock().counts.iter().filter(|((v, _), _)| is_write(v)).map(|(_, n)| n).sum()
+        self.lock()
+            .counts
+            .iter()
+            .filter(|((v, _), _)| is_write(v))
+            .map(|(_, n)| n)
+            .sum()
     }
 
     /// Forgets the records and counters.

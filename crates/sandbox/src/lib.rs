@@ -59,6 +59,6 @@ pub use http::ServerConfig;
 pub use registry::{Gvr, Registry, ResourceInfo};
 pub use sandbox::{Sandbox, SandboxConfig, SandboxError, client_from_kubeconfig};
 pub use store::{
-    DeleteOptions, DeleteOutcome, EventKind, ListOptions, ObjectList, PatchBody, Propagation, Store, StoreConfig,
-    Watch, WatchEvent, WatchOptions, WriteOptions,
+    DeleteOptions, DeleteOutcome, EventKind, ListOptions, ObjectList, PatchBody, Propagation, Store,
+    StoreConfig, Watch, WatchEvent, WatchOptions, WriteOptions,
 };

@@ -63,7 +63,11 @@ pub fn resource_version(obj: &Value) -> Option<&str> {
 
 /// `metadata.labels` as a map (empty when absent).
 pub fn labels(obj: &Value) -> Map<String, Value> {
-    metadata(obj).and_then(|m| m.get("labels")).and_then(Value::as_object).cloned().unwrap_or_default()
+    metadata(obj)
+        .and_then(|m| m.get("labels"))
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// `metadata.finalizers` (empty when absent).
@@ -95,7 +99,11 @@ pub fn owner_uids(obj: &Value) -> Vec<String> {
     metadata(obj)
         .and_then(|m| m.get("ownerReferences"))
         .and_then(Value::as_array)
-        .map(|refs| refs.iter().filter_map(|r| r.get("uid")?.as_str().map(str::to_string)).collect())
+        .map(|refs| {
+            refs.iter()
+                .filter_map(|r| r.get("uid")?.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -110,7 +118,11 @@ pub fn path_get<'a>(obj: &'a Value, path: &str) -> Option<&'a Value> {
 
 /// Writes `value` at a dotted path, creating intermediate objects.
 pub fn path_set(obj: &mut Value, path: &str, value: Value) {
-    let parts: Vec<&str> = path.trim_start_matches('.').split('.').filter(|p| !p.is_empty()).collect();
+    let parts: Vec<&str> = path
+        .trim_start_matches('.')
+        .split('.')
+        .filter(|p| !p.is_empty())
+        .collect();
     let mut cur = obj;
     for (i, part) in parts.iter().enumerate() {
         if !cur.is_object() {
@@ -129,12 +141,19 @@ pub fn path_set(obj: &mut Value, path: &str, value: Value) {
 pub fn random_suffix() -> String {
     const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
     let bytes = uuid::Uuid::new_v4();
-    bytes.as_bytes().iter().take(5).map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char).collect()
+    bytes
+        .as_bytes()
+        .iter()
+        .take(5)
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect()
 }
 
 /// Checks a DNS-1123 subdomain name (lower case alphanumerics, `-` and `.`, at most 253 characters).
 pub fn validate_name(name: &str) -> Result<(), String> {
-    let ok_chars = name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
+    let ok_chars = name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
     let ends_ok = name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
         && name.chars().last().is_some_and(|c| c.is_ascii_alphanumeric());
     if name.is_empty() || name.len() > 253 || !ok_chars || !ends_ok {

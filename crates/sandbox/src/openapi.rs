@@ -9,7 +9,11 @@ use serde_json::{Map, Value, json};
 use crate::registry::{Registry, ResourceInfo};
 
 fn gv_path(group: &str, version: &str) -> String {
-    if group.is_empty() { format!("api/{version}") } else { format!("apis/{group}/{version}") }
+    if group.is_empty() {
+        format!("api/{version}")
+    } else {
+        format!("apis/{group}/{version}")
+    }
 }
 
 /// A short, stable hash of a document (FNV-1a), used in `serverRelativeURL` for client caching.
@@ -49,7 +53,11 @@ pub fn document(reg: &Registry, group: &str, version: &str) -> Option<Value> {
     let base = format!("/{}", gv_path(group, version));
     let mut paths = Map::new();
     for info in types {
-        let prefix = if info.namespaced { format!("{base}/namespaces/{{namespace}}") } else { base.clone() };
+        let prefix = if info.namespaced {
+            format!("{base}/namespaces/{{namespace}}")
+        } else {
+            base.clone()
+        };
         let item = json!({
             "get": operation(info, version, "get", false),
             "put": operation(info, version, "put", true),
@@ -76,9 +84,14 @@ pub fn index(reg: &Registry) -> Value {
     let mut paths = Map::new();
     for (group, versions) in reg.groups() {
         for v in versions {
-            let doc = document(reg, &group, &v).map(|d| d.to_string()).unwrap_or_default();
+            let doc = document(reg, &group, &v)
+                .map(|d| d.to_string())
+                .unwrap_or_default();
             let path = gv_path(&group, &v);
-            paths.insert(path.clone(), json!({"serverRelativeURL": format!("/openapi/v3/{path}?hash={}", hash(&doc))}));
+            paths.insert(
+                path.clone(),
+                json!({"serverRelativeURL": format!("/openapi/v3/{path}?hash={}", hash(&doc))}),
+            );
         }
     }
     json!({"paths": paths})

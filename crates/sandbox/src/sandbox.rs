@@ -48,7 +48,7 @@ pub enum SandboxError {
         /// What was installed.
         what: String,
         /// The API error.
-        source: ApiError,
+        source: Box<ApiError>,
     },
     /// A manifest was not valid YAML.
     #[error("parsing {what}: {message}")]
@@ -101,7 +101,8 @@ impl Sandbox {
         let router = http::router(app);
         let stop = shutdown.clone();
         let server = tokio::spawn(async move {
-            let serve = axum::serve(listener, router).with_graceful_shutdown(async move { stop.cancelled().await });
+            let serve =
+                axum::serve(listener, router).with_graceful_shutdown(async move { stop.cancelled().await });
             if let Err(e) = serve.await {
                 tracing::error!(error = %e, "sandbox server failed");
             }
@@ -129,7 +130,17 @@ impl Sandbox {
         };
         std::fs::write(&kubeconfig, kubeconfig_yaml(&base_url))?;
         let client = client_from_kubeconfig(&kubeconfig).await?;
-        Ok(Sandbox { addr, store, faults, log, shutdown, server: Some(server), kubeconfig, _tempdir: tempdir, client })
+        Ok(Sandbox {
+            addr,
+            store,
+            faults,
+            log,
+            shutdown,
+            server: Some(server),
+            kubeconfig,
+            _tempdir: tempdir,
+            client,
+        })
     }
 
     /// A kube client for this sandbox (over loopback TCP, built from the kubeconfig).
@@ -186,13 +197,20 @@ impl Sandbox {
     pub fn apply_yaml(&self, what: &str, yaml: &str) -> Result<Vec<Value>, SandboxError> {
         let mut out = Vec::new();
         for doc in serde_yaml_ng::Deserializer::from_str(yaml) {
-            let value: Value = serde::Deserialize::deserialize(doc)
-                .map_err(|e| SandboxError::Parse { what: what.to_string(), message: e.to_string() })?;
+            let value: Value = serde::Deserialize::deserialize(doc).map_err(|e| SandboxError::Parse {
+                what: what.to_string(),
+                message: e.to_string(),
+            })?;
             if value.is_null() {
                 continue;
             }
-            let created = crds::create_manifest(&self.store, &value, &WriteOptions::default())
-                .map_err(|source| SandboxError::Install { what: what.to_string(), source })?;
+            let created =
+                crds::create_manifest(&self.store, &value, &WriteOptions::default()).map_err(|source| {
+                    SandboxError::Install {
+                        what: what.to_string(),
+                        source: Box::new(source),
+                    }
+                })?;
             out.push(created);
         }
         Ok(out)
@@ -212,7 +230,10 @@ impl Sandbox {
         self.shutdown.cancel();
         if let Some(server) = self.server.take() {
             let abort = server.abort_handle();
-            if tokio::time::timeout(Duration::from_secs(5), server).await.is_err() {
+            if tokio::time::timeout(Duration::from_secs(5), server)
+                .await
+                .is_err()
+            {
                 abort.abort();
             }
         }

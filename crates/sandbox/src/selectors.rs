@@ -55,18 +55,28 @@ fn parse_set(rest: &str, full: &str) -> Result<Vec<String>, ApiError> {
         .trim()
         .strip_prefix('(')
         .and_then(|r| r.strip_suffix(')'))
-        .ok_or_else(|| ApiError::bad_request(format!("unable to parse requirement: {full}: expected (values)")))?;
-    Ok(inner.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect())
+        .ok_or_else(|| {
+            ApiError::bad_request(format!("unable to parse requirement: {full}: expected (values)"))
+        })?;
+    Ok(inner
+        .split(',')
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .collect())
 }
 
 fn check_key(key: &str, full: &str) -> Result<String, ApiError> {
     let key = key.trim();
     let valid = !key.is_empty()
-        && key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'));
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'));
     if valid {
         Ok(key.to_string())
     } else {
-        Err(ApiError::bad_request(format!("unable to parse requirement: invalid label key \"{key}\" in \"{full}\"")))
+        Err(ApiError::bad_request(format!(
+            "unable to parse requirement: invalid label key \"{key}\" in \"{full}\""
+        )))
     }
 }
 
@@ -154,7 +164,9 @@ impl FieldSelector {
             } else if let Some((k, v)) = part.split_once('=') {
                 (k, v, false)
             } else {
-                return Err(ApiError::bad_request(format!("invalid selector: '{s}'; can't understand '{part}'")));
+                return Err(ApiError::bad_request(format!(
+                    "invalid selector: '{s}'; can't understand '{part}'"
+                )));
             };
             requirements.push(FieldRequirement {
                 path: path.trim().to_string(),
@@ -171,10 +183,17 @@ impl FieldSelector {
         for r in &self.requirements {
             let ok = allowed.iter().any(|a| {
                 let a = a.trim_start_matches('.');
-                if a.ends_with('.') { r.path.starts_with(a) } else { r.path == a }
+                if a.ends_with('.') {
+                    r.path.starts_with(a)
+                } else {
+                    r.path == a
+                }
             });
             if !ok {
-                return Err(ApiError::bad_request(format!("field label not supported: {}", r.path)));
+                return Err(ApiError::bad_request(format!(
+                    "field label not supported: {}",
+                    r.path
+                )));
             }
         }
         Ok(())

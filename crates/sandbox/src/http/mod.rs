@@ -61,7 +61,10 @@ pub(crate) fn router(app: Arc<App>) -> Router {
 }
 
 fn header_str(req: &Request, name: header::HeaderName) -> Option<String> {
-    req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+    req.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }
 
 async fn handle(State(app): State<Arc<App>>, req: Request) -> Response<Body> {
@@ -95,8 +98,12 @@ async fn handle(State(app): State<Arc<App>>, req: Request) -> Response<Body> {
             rec.subresource = rp.subresource.clone();
             rec.namespace = rp.namespace.clone();
             rec.name = rp.name.clone();
-            let (delay, fault) =
-                app.faults.check(verb, &rp.gvr.group, &rp.gvr.resource, rp.name.as_deref().unwrap_or_default());
+            let (delay, fault) = app.faults.check(
+                verb,
+                &rp.gvr.group,
+                &rp.gvr.resource,
+                rp.name.as_deref().unwrap_or_default(),
+            );
             if !delay.is_zero() {
                 tokio::time::sleep(delay).await;
             }
@@ -106,13 +113,20 @@ async fn handle(State(app): State<Arc<App>>, req: Request) -> Response<Body> {
                     let body = match axum::body::to_bytes(req.into_body(), app.config.max_body_bytes).await {
                         Ok(b) => b,
                         Err(e) => {
-                            let resp = error_response(&ApiError::bad_request(format!("reading the body: {e}")));
+                            let resp =
+                                error_response(&ApiError::bad_request(format!("reading the body: {e}")));
                             rec.status = resp.status().as_u16();
                             app.log.record(rec);
                             return resp;
                         }
                     };
-                    let ctx = resource::Ctx { app: &app, rp: &rp, query: &query, output, content_type: content_type.as_deref() };
+                    let ctx = resource::Ctx {
+                        app: &app,
+                        rp: &rp,
+                        query: &query,
+                        output,
+                        content_type: content_type.as_deref(),
+                    };
                     resource::handle(ctx, verb, &body).await
                 }
             }
@@ -124,13 +138,20 @@ async fn handle(State(app): State<Arc<App>>, req: Request) -> Response<Body> {
         Route::Version => json_response(200, &discovery::version()),
         Route::Health => {
             let mut r = Response::new(Body::from("ok"));
-            r.headers_mut().insert(header::CONTENT_TYPE, header::HeaderValue::from_static("text/plain; charset=utf-8"));
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                header::HeaderValue::from_static("text/plain; charset=utf-8"),
+            );
             r
         }
         Route::Api => {
             if output == Output::Discovery {
                 let reg = app.store.registry();
-                json_response_typed(200, &discovery::aggregated(&reg, true), discovery::AGGREGATED_CONTENT_TYPE)
+                json_response_typed(
+                    200,
+                    &discovery::aggregated(&reg, true),
+                    discovery::AGGREGATED_CONTENT_TYPE,
+                )
             } else {
                 json_response(200, &discovery::api_versions(&app.server_address))
             }
@@ -138,7 +159,11 @@ async fn handle(State(app): State<Arc<App>>, req: Request) -> Response<Body> {
         Route::Apis => {
             let reg = app.store.registry();
             if output == Output::Discovery {
-                json_response_typed(200, &discovery::aggregated(&reg, false), discovery::AGGREGATED_CONTENT_TYPE)
+                json_response_typed(
+                    200,
+                    &discovery::aggregated(&reg, false),
+                    discovery::AGGREGATED_CONTENT_TYPE,
+                )
             } else {
                 json_response(200, &discovery::group_list(&reg))
             }

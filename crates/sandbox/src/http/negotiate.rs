@@ -27,7 +27,10 @@ pub(crate) fn negotiate(accept: Option<&str>) -> Output {
         let mut parts = range.split(';').map(str::trim);
         let media = parts.next().unwrap_or_default();
         let as_ = parts.find_map(|p| p.strip_prefix("as=")).unwrap_or_default();
-        let json_like = matches!(media, "application/json" | "*/*" | "application/*" | "application/yaml");
+        let json_like = matches!(
+            media,
+            "application/json" | "*/*" | "application/*" | "application/yaml"
+        );
         if !json_like {
             continue;
         }
@@ -134,13 +137,25 @@ mod tests {
     #[test]
     fn negotiates_kubectl_and_kube_rs_accept_headers() {
         assert_eq!(
-            negotiate(Some("application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json")),
+            negotiate(Some(
+                "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"
+            )),
             Output::Table
         );
-        assert_eq!(negotiate(Some("application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1")), Output::Metadata);
-        assert_eq!(negotiate(Some("application/vnd.kubernetes.protobuf,application/json")), Output::Json);
         assert_eq!(
-            negotiate(Some("application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json")),
+            negotiate(Some(
+                "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1"
+            )),
+            Output::Metadata
+        );
+        assert_eq!(
+            negotiate(Some("application/vnd.kubernetes.protobuf,application/json")),
+            Output::Json
+        );
+        assert_eq!(
+            negotiate(Some(
+                "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json"
+            )),
             Output::Discovery
         );
         assert_eq!(negotiate(None), Output::Json);

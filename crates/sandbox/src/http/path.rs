@@ -42,7 +42,9 @@ fn resource_route(group: &str, version: &str, segs: &[&str]) -> Route {
     let ns_sub = |s: &str| matches!(s, "status" | "finalize");
     match segs {
         [] => Route::GroupVersion(group.to_string(), version.to_string()),
-        ["namespaces", ns, sub] if group.is_empty() && ns_sub(sub) => rp("namespaces", None, Some(ns), Some(sub)),
+        ["namespaces", ns, sub] if group.is_empty() && ns_sub(sub) => {
+            rp("namespaces", None, Some(ns), Some(sub))
+        }
         ["namespaces", ns, res] => rp(res, Some(ns), None, None),
         ["namespaces", ns, res, name] => rp(res, Some(ns), Some(name), None),
         ["namespaces", ns, res, name, sub] => rp(res, Some(ns), Some(name), Some(sub)),
@@ -66,7 +68,9 @@ pub(crate) fn route(path: &str) -> Route {
         ["apis", group, version, rest @ ..] => resource_route(group, version, rest),
         ["openapi", "v3"] => Route::OpenApiV3,
         ["openapi", "v3", "api", "v1"] => Route::OpenApiV3Doc(String::new(), "v1".into()),
-        ["openapi", "v3", "apis", group, version] => Route::OpenApiV3Doc(group.to_string(), version.to_string()),
+        ["openapi", "v3", "apis", group, version] => {
+            Route::OpenApiV3Doc(group.to_string(), version.to_string())
+        }
         _ => Route::NotFound,
     }
 }
@@ -102,7 +106,9 @@ mod tests {
     #[test]
     fn routes_namespaced_items_and_subresources() {
         let r = route("/apis/apps/v1/namespaces/default/deployments/web/scale");
-        let Route::Resource(rp) = r else { panic!("not a resource: {r:?}") };
+        let Route::Resource(rp) = r else {
+            panic!("not a resource: {r:?}")
+        };
         assert_eq!(rp.gvr, Gvr::new("apps", "v1", "deployments"));
         assert_eq!(rp.namespace.as_deref(), Some("default"));
         assert_eq!(rp.name.as_deref(), Some("web"));
@@ -111,12 +117,24 @@ mod tests {
 
     #[test]
     fn routes_namespace_objects_and_their_status() {
-        let Route::Resource(rp) = route("/api/v1/namespaces/foo") else { panic!() };
-        assert_eq!((rp.gvr.resource.as_str(), rp.name.as_deref(), rp.namespace), ("namespaces", Some("foo"), None));
-        let Route::Resource(rp) = route("/api/v1/namespaces/foo/status") else { panic!() };
+        let Route::Resource(rp) = route("/api/v1/namespaces/foo") else {
+            panic!()
+        };
+        assert_eq!(
+            (rp.gvr.resource.as_str(), rp.name.as_deref(), rp.namespace),
+            ("namespaces", Some("foo"), None)
+        );
+        let Route::Resource(rp) = route("/api/v1/namespaces/foo/status") else {
+            panic!()
+        };
         assert_eq!(rp.subresource.as_deref(), Some("status"));
-        let Route::Resource(rp) = route("/api/v1/namespaces/foo/pods") else { panic!() };
-        assert_eq!((rp.gvr.resource.as_str(), rp.namespace.as_deref(), rp.name), ("pods", Some("foo"), None));
+        let Route::Resource(rp) = route("/api/v1/namespaces/foo/pods") else {
+            panic!()
+        };
+        assert_eq!(
+            (rp.gvr.resource.as_str(), rp.namespace.as_deref(), rp.name),
+            ("pods", Some("foo"), None)
+        );
     }
 
     #[test]

@@ -53,9 +53,17 @@ fn write_options(q: &Query) -> Result<WriteOptions, ApiError> {
     let dry_run = match q.get("dryRun") {
         None => false,
         Some("All") => true,
-        Some(other) => return Err(ApiError::bad_request(format!("unsupported dryRun value: {other}"))),
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "unsupported dryRun value: {other}"
+            )));
+        }
     };
-    Ok(WriteOptions { dry_run, field_manager: q.get("fieldManager").map(str::to_string), force: q.flag("force") })
+    Ok(WriteOptions {
+        dry_run,
+        field_manager: q.get("fieldManager").map(str::to_string),
+        force: q.flag("force"),
+    })
 }
 
 fn propagation(s: &str) -> Result<Propagation, ApiError> {
@@ -63,33 +71,62 @@ fn propagation(s: &str) -> Result<Propagation, ApiError> {
         "Background" => Ok(Propagation::Background),
         "Foreground" => Ok(Propagation::Foreground),
         "Orphan" => Ok(Propagation::Orphan),
-        other => Err(ApiError::bad_request(format!("unsupported propagationPolicy: {other}"))),
+        other => Err(ApiError::bad_request(format!(
+            "unsupported propagationPolicy: {other}"
+        ))),
     }
 }
 
 fn delete_options(q: &Query, body: &Value) -> Result<DeleteOptions, ApiError> {
     let mut opts = DeleteOptions::default();
-    if let Some(p) = body.get("propagationPolicy").and_then(Value::as_str).or(q.get("propagationPolicy")) {
+    if let Some(p) = body
+        .get("propagationPolicy")
+        .and_then(Value::as_str)
+        .or(q.get("propagationPolicy"))
+    {
         opts.propagation = Some(propagation(p)?);
-    } else if body.get("orphanDependents").and_then(Value::as_bool) == Some(true) || q.flag("orphanDependents") {
+    } else if body.get("orphanDependents").and_then(Value::as_bool) == Some(true)
+        || q.flag("orphanDependents")
+    {
         opts.propagation = Some(Propagation::Orphan);
     }
-    opts.precondition_uid = body.pointer("/preconditions/uid").and_then(Value::as_str).map(str::to_string);
-    opts.precondition_resource_version =
-        body.pointer("/preconditions/resourceVersion").and_then(Value::as_str).map(str::to_string);
+    opts.precondition_uid = body
+        .pointer("/preconditions/uid")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    opts.precondition_resource_version = body
+        .pointer("/preconditions/resourceVersion")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     opts.grace_period_seconds = body
         .get("gracePeriodSeconds")
         .and_then(Value::as_i64)
         .or_else(|| q.get("gracePeriodSeconds").and_then(|s| s.parse().ok()));
-    let body_dry = body.get("dryRun").and_then(Value::as_array).is_some_and(|a| a.iter().any(|v| v == "All"));
+    let body_dry = body
+        .get("dryRun")
+        .and_then(Value::as_array)
+        .is_some_and(|a| a.iter().any(|v| v == "All"));
     opts.dry_run = body_dry || q.get("dryRun") == Some("All");
     Ok(opts)
 }
 
 fn patch_body(content_type: Option<&str>, body: &[u8]) -> Result<PatchBody, ApiError> {
-    let ct = content_type.unwrap_or_default().split(';').next().unwrap_or_default().trim().to_string();
+    let ct = content_type
+        .unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
     let value = |yaml: bool| {
-        decode_body(Some(if yaml { "application/yaml" } else { "application/json" }), body)
+        decode_body(
+            Some(if yaml {
+                "application/yaml"
+            } else {
+                "application/json"
+            }),
+            body,
+        )
     };
     match ct.as_str() {
         "application/json-patch+json" => Ok(PatchBody::Json(value(false)?)),
@@ -106,7 +143,8 @@ fn patch_body(content_type: Option<&str>, body: &[u8]) -> Result<PatchBody, ApiE
 
 /// Whether DELETE answers with the deleted object (pods and custom resources) rather than a Status.
 fn returns_deleted_object(info: &ResourceInfo) -> bool {
-    !info.builtin || (info.group.is_empty() && matches!(info.resource.as_str(), "pods" | "services" | "namespaces"))
+    !info.builtin
+        || (info.group.is_empty() && matches!(info.resource.as_str(), "pods" | "services" | "namespaces"))
 }
 
 async fn run(ctx: &Ctx<'_>, verb: &str, body: &[u8]) -> Result<Response<Body>, ApiError> {
@@ -138,8 +176,10 @@ async fn run(ctx: &Ctx<'_>, verb: &str, body: &[u8]) -> Result<Response<Body>, A
     match (verb, sub) {
         ("watch", None) => Ok(watch::serve(ctx, &info)),
         ("list", None) => {
-            if let (Some("Exact"), Some(rv)) = (ctx.query.get("resourceVersionMatch"), ctx.query.get("resourceVersion"))
-                && rv != store.resource_version().to_string()
+            if let (Some("Exact"), Some(rv)) = (
+                ctx.query.get("resourceVersionMatch"),
+                ctx.query.get("resourceVersion"),
+            ) && rv != store.resource_version().to_string()
             {
                 let requested = rv.parse().unwrap_or(0);
                 return Err(ApiError::expired(requested, store.resource_version()));
@@ -150,7 +190,15 @@ async fn run(ctx: &Ctx<'_>, verb: &str, body: &[u8]) -> Result<Response<Body>, A
                 field_selector: ctx.query.get("fieldSelector").map(str::to_string),
             };
             let list = store.list(gvr, &opts)?;
-            let doc = negotiate::render_list(ctx.output, &info, &gvr.version, list.items, list.resource_version, include, now);
+            let doc = negotiate::render_list(
+                ctx.output,
+                &info,
+                &gvr.version,
+                list.items,
+                list.resource_version,
+                include,
+                now,
+            );
             Ok(json_response(200, &doc))
         }
         ("get", None | Some("status")) => Ok(json_response(200, &render(store.get(gvr, ns, name)?))),
@@ -159,7 +207,9 @@ async fn run(ctx: &Ctx<'_>, verb: &str, body: &[u8]) -> Result<Response<Body>, A
             if info.namespaced && ns.is_none() {
                 return Err(ApiError::no_such_resource());
             }
-            let protobuf = ctx.content_type.is_some_and(|c| c.starts_with("application/vnd.kubernetes.protobuf"));
+            let protobuf = ctx
+                .content_type
+                .is_some_and(|c| c.starts_with("application/vnd.kubernetes.protobuf"));
             let obj = if protobuf && builtins::is_virtual(&info.group, &info.resource) {
                 // An access review needs no body to be allowed (kubectl sends it as protobuf).
                 serde_json::json!({"apiVersion": gvr.api_version(), "kind": info.kind, "spec": {}})
@@ -188,7 +238,11 @@ async fn run(ctx: &Ctx<'_>, verb: &str, body: &[u8]) -> Result<Response<Body>, A
                 Some("status") => render(store.patch_status(gvr, ns, name, &patch, &opts)?),
                 _ => store.patch_scale(gvr, ns, name, &patch, &opts)?,
             };
-            let code = if matches!(patch, PatchBody::Apply(_)) && !existed && s.is_none() { 201 } else { 200 };
+            let code = if matches!(patch, PatchBody::Apply(_)) && !existed && s.is_none() {
+                201
+            } else {
+                200
+            };
             Ok(json_response(code, &out))
         }
         ("delete", None) => {
@@ -196,13 +250,19 @@ async fn run(ctx: &Ctx<'_>, verb: &str, body: &[u8]) -> Result<Response<Body>, A
             let opts = delete_options(ctx.query, &body)?;
             let out = store.delete(gvr, ns, name, &opts)?;
             if !out.removed {
-                return Ok(json_response(if opts.dry_run { 200 } else { 202 }, &render(out.object)));
+                return Ok(json_response(
+                    if opts.dry_run { 200 } else { 202 },
+                    &render(out.object),
+                ));
             }
             if returns_deleted_object(&info) && out.object.get("metadata").is_some() {
                 return Ok(json_response(200, &render(out.object)));
             }
             let uid = out.object.pointer("/metadata/uid").and_then(Value::as_str);
-            Ok(json_response(200, &success_status(&info.group, &info.resource, name, uid)))
+            Ok(json_response(
+                200,
+                &success_status(&info.group, &info.resource, name, uid),
+            ))
         }
         ("deletecollection", None) => {
             let body = decode_body(ctx.content_type, body)?;
@@ -212,7 +272,11 @@ async fn run(ctx: &Ctx<'_>, verb: &str, body: &[u8]) -> Result<Response<Body>, A
                 label_selector: ctx.query.get("labelSelector").map(str::to_string),
                 field_selector: ctx.query.get("fieldSelector").map(str::to_string),
             };
-            let deleted: Vec<Value> = store.delete_collection(gvr, &list, &opts)?.into_iter().map(|o| o.object).collect();
+            let deleted: Vec<Value> = store
+                .delete_collection(gvr, &list, &opts)?
+                .into_iter()
+                .map(|o| o.object)
+                .collect();
             let rv = store.resource_version();
             let doc = negotiate::render_list(Output::Json, &info, &gvr.version, deleted, rv, include, now);
             Ok(json_response(200, &doc))

@@ -99,6 +99,9 @@ pub(crate) fn serve(ctx: &Ctx<'_>, info: &ResourceInfo) -> Response<Body> {
     });
     let stream = futures::stream::poll_fn(move |cx| rx.poll_recv(cx).map(|o| o.map(Ok::<_, Infallible>)));
     let mut resp = Response::new(Body::from_stream(stream));
-    resp.headers_mut().insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/json"));
+    resp.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    );
     resp
 }

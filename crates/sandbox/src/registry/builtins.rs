@@ -3,7 +3,16 @@
 
 use super::{ResourceInfo, ScalePaths, VersionInfo};
 
-const ALL_VERBS: &[&str] = &["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+const ALL_VERBS: &[&str] = &[
+    "create",
+    "delete",
+    "deletecollection",
+    "get",
+    "list",
+    "patch",
+    "update",
+    "watch",
+];
 
 struct B {
     group: &'static str,
@@ -85,18 +94,50 @@ pub fn builtins() -> Vec<ResourceInfo> {
         b("", "v1", "events", "Event", true, &["ev"], ""),
         b("", "v1", "serviceaccounts", "ServiceAccount", true, &["sa"], ""),
         b("apps", "v1", "replicasets", "ReplicaSet", true, &["rs"], "ascg"),
-        b("apps", "v1", "deployments", "Deployment", true, &["deploy"], "ascg"),
-        b("networking.k8s.io", "v1", "ingresses", "Ingress", true, &["ing"], "sg"),
+        b(
+            "apps",
+            "v1",
+            "deployments",
+            "Deployment",
+            true,
+            &["deploy"],
+            "ascg",
+        ),
+        b(
+            "networking.k8s.io",
+            "v1",
+            "ingresses",
+            "Ingress",
+            true,
+            &["ing"],
+            "sg",
+        ),
         b("batch", "v1", "jobs", "Job", true, &[], "asg"),
         b("coordination.k8s.io", "v1", "leases", "Lease", true, &[], ""),
-        b("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", false, &["crd", "crds"], "sg"),
+        b(
+            "apiextensions.k8s.io",
+            "v1",
+            "customresourcedefinitions",
+            "CustomResourceDefinition",
+            false,
+            &["crd", "crds"],
+            "sg",
+        ),
     ];
     // Both event APIs are served from one store (core/v1 is the storage form).
     let mut ev = b("events.k8s.io", "v1", "events", "Event", true, &["ev"], "");
     ev.stored_as = Some((String::new(), "events".into()));
     v.push(ev);
     // Always-allowed access reviews for `kubectl auth can-i`; create only, never stored.
-    let mut ssar = b("authorization.k8s.io", "v1", "selfsubjectaccessreviews", "SelfSubjectAccessReview", false, &[], "");
+    let mut ssar = b(
+        "authorization.k8s.io",
+        "v1",
+        "selfsubjectaccessreviews",
+        "SelfSubjectAccessReview",
+        false,
+        &[],
+        "",
+    );
     ssar.verbs = vec!["create".into()];
     v.push(ssar);
     v

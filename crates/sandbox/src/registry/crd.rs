@@ -32,35 +32,59 @@ fn invalid(name: &str, field: &str, why: &str) -> ApiError {
 /// Parses a CRD object into the resource type it defines, or a 422 naming the bad field.
 pub fn resource_info(crd: &Value) -> Result<ResourceInfo, ApiError> {
     let name = s(crd, &["metadata", "name"]).unwrap_or_default();
-    let spec = crd.get("spec").ok_or_else(|| invalid(name, "spec", "Required value"))?;
+    let spec = crd
+        .get("spec")
+        .ok_or_else(|| invalid(name, "spec", "Required value"))?;
     let group = s(spec, &["group"]).ok_or_else(|| invalid(name, "spec.group", "Required value"))?;
-    let names = spec.get("names").ok_or_else(|| invalid(name, "spec.names", "Required value"))?;
-    let plural =
-        s(names, &["plural"]).ok_or_else(|| invalid(name, "spec.names.plural", "Required value"))?;
+    let names = spec
+        .get("names")
+        .ok_or_else(|| invalid(name, "spec.names", "Required value"))?;
+    let plural = s(names, &["plural"]).ok_or_else(|| invalid(name, "spec.names.plural", "Required value"))?;
     let kind = s(names, &["kind"]).ok_or_else(|| invalid(name, "spec.names.kind", "Required value"))?;
     if name != format!("{plural}.{group}") {
-        return Err(invalid(name, "metadata.name", &format!("must be spec.names.plural+\".\"+spec.group: \"{plural}.{group}\"")));
+        return Err(invalid(
+            name,
+            "metadata.name",
+            &format!("must be spec.names.plural+\".\"+spec.group: \"{plural}.{group}\""),
+        ));
     }
     let namespaced = match s(spec, &["scope"]) {
         Some("Namespaced") => true,
         Some("Cluster") => false,
-        _ => return Err(invalid(name, "spec.scope", "Unsupported value: must be Namespaced or Cluster")),
+        _ => {
+            return Err(invalid(
+                name,
+                "spec.scope",
+                "Unsupported value: must be Namespaced or Cluster",
+            ));
+        }
     };
     let raw_versions = spec
         .get("versions")
         .and_then(Value::as_array)
         .filter(|v| !v.is_empty())
-        .ok_or_else(|| invalid(name, "spec.versions", "Required value: must have exactly one version marked as storage version"))?;
+        .ok_or_else(|| {
+            invalid(
+                name,
+                "spec.versions",
+                "Required value: must have exactly one version marked as storage version",
+            )
+        })?;
     let mut versions = Vec::new();
     for (i, v) in raw_versions.iter().enumerate() {
-        let vname = s(v, &["name"]).ok_or_else(|| invalid(name, &format!("spec.versions[{i}].name"), "Required value"))?;
+        let vname = s(v, &["name"])
+            .ok_or_else(|| invalid(name, &format!("spec.versions[{i}].name"), "Required value"))?;
         if !v.get("served").and_then(Value::as_bool).unwrap_or(false) {
             continue;
         }
         let sub = v.get("subresources");
         let scale = sub.and_then(|s| s.get("scale")).map(|sc| ScalePaths {
-            spec_replicas: s(sc, &["specReplicasPath"]).unwrap_or(".spec.replicas").to_string(),
-            status_replicas: s(sc, &["statusReplicasPath"]).unwrap_or(".status.replicas").to_string(),
+            spec_replicas: s(sc, &["specReplicasPath"])
+                .unwrap_or(".spec.replicas")
+                .to_string(),
+            status_replicas: s(sc, &["statusReplicasPath"])
+                .unwrap_or(".status.replicas")
+                .to_string(),
             label_selector: s(sc, &["labelSelectorPath"]).map(str::to_string),
         });
         let columns = v
@@ -82,7 +106,11 @@ pub fn resource_info(crd: &Value) -> Result<ResourceInfo, ApiError> {
         let selectable_fields = v
             .get("selectableFields")
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(|f| s(f, &["jsonPath"]).map(str::to_string)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|f| s(f, &["jsonPath"]).map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default();
         versions.push(VersionInfo {
             name: vname.to_string(),
@@ -93,17 +121,30 @@ pub fn resource_info(crd: &Value) -> Result<ResourceInfo, ApiError> {
             selectable_fields,
         });
     }
-    if raw_versions.iter().filter(|v| v.get("storage").and_then(Value::as_bool) == Some(true)).count() != 1 {
-        return Err(invalid(name, "spec.versions", "Invalid value: must have exactly one version marked as storage version"));
+    if raw_versions
+        .iter()
+        .filter(|v| v.get("storage").and_then(Value::as_bool) == Some(true))
+        .count()
+        != 1
+    {
+        return Err(invalid(
+            name,
+            "spec.versions",
+            "Invalid value: must have exactly one version marked as storage version",
+        ));
     }
     // Preferred version first, as discovery lists it.
-    versions.sort_by(|a, b| super::version_priority(&b.name).cmp(&super::version_priority(&a.name)));
+    versions.sort_by_key(|v| std::cmp::Reverse(super::version_priority(&v.name)));
     Ok(ResourceInfo {
         group: group.to_string(),
         resource: plural.to_string(),
-        singular: s(names, &["singular"]).map(str::to_string).unwrap_or_else(|| kind.to_lowercase()),
+        singular: s(names, &["singular"])
+            .map(str::to_string)
+            .unwrap_or_else(|| kind.to_lowercase()),
         kind: kind.to_string(),
-        list_kind: s(names, &["listKind"]).map(str::to_string).unwrap_or_else(|| format!("{kind}List")),
+        list_kind: s(names, &["listKind"])
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("{kind}List")),
         namespaced,
         short_names: strings(names.get("shortNames")),
         categories: strings(names.get("categories")),
@@ -111,10 +152,19 @@ pub fn resource_info(crd: &Value) -> Result<ResourceInfo, ApiError> {
         builtin: false,
         generation: true,
         stored_as: None,
-        verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
+        verbs: [
+            "create",
+            "delete",
+            "deletecollection",
+            "get",
+            "list",
+            "patch",
+            "update",
+            "watch",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
     })
 }
 

@@ -21,7 +21,11 @@ pub struct Gvr {
 impl Gvr {
     /// A resource of a named group.
     pub fn new(group: &str, version: &str, resource: &str) -> Self {
-        Gvr { group: group.to_string(), version: version.to_string(), resource: resource.to_string() }
+        Gvr {
+            group: group.to_string(),
+            version: version.to_string(),
+            resource: resource.to_string(),
+        }
     }
 
     /// A resource of the core group (`/api/v1`).
@@ -37,7 +41,11 @@ impl Gvr {
 
 /// `apiVersion` of a group and version: `v1` for core, `group/version` otherwise.
 pub fn api_version(group: &str, version: &str) -> String {
-    if group.is_empty() { version.to_string() } else { format!("{group}/{version}") }
+    if group.is_empty() {
+        version.to_string()
+    } else {
+        format!("{group}/{version}")
+    }
 }
 
 /// Where the `/scale` subresource reads and writes replicas (CRD `subresources.scale`).
@@ -139,7 +147,9 @@ impl ResourceInfo {
 
     /// The group/resource the objects are stored under.
     pub fn storage_key(&self) -> (String, String) {
-        self.stored_as.clone().unwrap_or_else(|| (self.group.clone(), self.resource.clone()))
+        self.stored_as
+            .clone()
+            .unwrap_or_else(|| (self.group.clone(), self.resource.clone()))
     }
 }
 
@@ -161,7 +171,8 @@ impl Registry {
 
     /// Adds or replaces a type.
     pub fn insert(&mut self, info: ResourceInfo) {
-        self.types.insert((info.group.clone(), info.resource.clone()), info);
+        self.types
+            .insert((info.group.clone(), info.resource.clone()), info);
     }
 
     /// Removes a type.
@@ -176,7 +187,8 @@ impl Registry {
 
     /// The type for a request's group/version/resource, if that version is served.
     pub fn lookup(&self, gvr: &Gvr) -> Option<&ResourceInfo> {
-        self.get(&gvr.group, &gvr.resource).filter(|i| i.version(&gvr.version).is_some())
+        self.get(&gvr.group, &gvr.resource)
+            .filter(|i| i.version(&gvr.version).is_some())
     }
 
     /// The type with this kind in this group.
@@ -207,7 +219,7 @@ impl Registry {
             }
         }
         for (_, versions) in &mut out {
-            versions.sort_by(|a, b| version_priority(b).cmp(&version_priority(a)));
+            versions.sort_by_key(|v| std::cmp::Reverse(version_priority(v)));
         }
         out.sort_by(|a, b| (!a.0.is_empty(), &a.0).cmp(&(!b.0.is_empty(), &b.0)));
         out
@@ -215,7 +227,10 @@ impl Registry {
 
     /// The types served in one group version.
     pub fn in_group_version(&self, group: &str, version: &str) -> Vec<&ResourceInfo> {
-        self.types.values().filter(|i| i.group == group && i.version(version).is_some()).collect()
+        self.types
+            .values()
+            .filter(|i| i.group == group && i.version(version).is_some())
+            .collect()
     }
 }
 

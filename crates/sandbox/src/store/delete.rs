@@ -51,7 +51,10 @@ pub(crate) fn delete(inner: &mut Inner, key: &Key, opts: &DeleteOptions) -> Resu
         return Err(ApiError::stale(&key.0, &key.1, &key.3));
     }
     if opts.dry_run {
-        return Ok(DeleteOutcome { object: obj, removed: false });
+        return Ok(DeleteOutcome {
+            object: obj,
+            removed: false,
+        });
     }
     let policy = opts.propagation.unwrap_or(Propagation::Background);
     let is_namespace = key.0.is_empty() && key.1 == "namespaces";
@@ -62,35 +65,57 @@ pub(crate) fn delete(inner: &mut Inner, key: &Key, opts: &DeleteOptions) -> Resu
         delete_crd_instances(inner, &obj);
     }
     if key.0.is_empty() && key.1 == "pods" && inner.config.graceful_pod_deletion {
-        let grace = opts.grace_period_seconds.or_else(|| obj.pointer("/spec/terminationGracePeriodSeconds").and_then(Value::as_i64)).unwrap_or(30);
-        let scheduled = obj.pointer("/spec/nodeName").and_then(Value::as_str).is_some_and(|n| !n.is_empty());
+        let grace = opts
+            .grace_period_seconds
+            .or_else(|| {
+                obj.pointer("/spec/terminationGracePeriodSeconds")
+                    .and_then(Value::as_i64)
+            })
+            .unwrap_or(30);
+        let scheduled = obj
+            .pointer("/spec/nodeName")
+            .and_then(Value::as_str)
+            .is_some_and(|n| !n.is_empty());
         if scheduled && grace > 0 {
             if meta::is_deleting(&obj) {
-                return Ok(DeleteOutcome { object: obj, removed: false });
+                return Ok(DeleteOutcome {
+                    object: obj,
+                    removed: false,
+                });
             }
             let mut new = obj;
             let m = meta::metadata_mut(&mut new);
             m.insert("deletionTimestamp".into(), json!(inner.now()));
             m.insert("deletionGracePeriodSeconds".into(), json!(grace));
             let committed = inner.commit(key.clone(), new, EventKind::Modified);
-            return Ok(DeleteOutcome { object: (*committed).clone(), removed: false });
+            return Ok(DeleteOutcome {
+                object: (*committed).clone(),
+                removed: false,
+            });
         }
     }
     if meta::is_deleting(&obj) {
-        return Ok(DeleteOutcome { object: obj, removed: false });
+        return Ok(DeleteOutcome {
+            object: obj,
+            removed: false,
+        });
     }
     let uid = meta::uid(&obj).unwrap_or_default().to_string();
     if policy == Propagation::Orphan {
         orphan_dependents(inner, &uid);
     }
     let mut finalizers = meta::finalizers(&obj);
-    let foreground = policy == Propagation::Foreground && inner.dependents.get(&uid).is_some_and(|d| !d.is_empty());
+    let foreground =
+        policy == Propagation::Foreground && inner.dependents.get(&uid).is_some_and(|d| !d.is_empty());
     if foreground && !finalizers.iter().any(|f| f == FOREGROUND) {
         finalizers.push(FOREGROUND.to_string());
     }
     if finalizers.is_empty() {
         let object = remove(inner, key.clone(), obj);
-        return Ok(DeleteOutcome { object, removed: true });
+        return Ok(DeleteOutcome {
+            object,
+            removed: true,
+        });
     }
     let mut new = obj;
     meta::set_finalizers(&mut new, &finalizers);
@@ -103,8 +128,15 @@ pub(crate) fn delete(inner: &mut Inner, key: &Key, opts: &DeleteOptions) -> Resu
     }
     inner.commit(key.clone(), new, EventKind::Modified);
     if foreground {
-        let deps: Vec<Key> = inner.dependents.get(&uid).map(|d| d.iter().cloned().collect()).unwrap_or_default();
-        let dep_opts = DeleteOptions { propagation: Some(Propagation::Foreground), ..DeleteOptions::default() };
+        let deps: Vec<Key> = inner
+            .dependents
+            .get(&uid)
+            .map(|d| d.iter().cloned().collect())
+            .unwrap_or_default();
+        let dep_opts = DeleteOptions {
+            propagation: Some(Propagation::Foreground),
+            ..DeleteOptions::default()
+        };
         for dep in deps {
             // A dependent may already be gone through an earlier cascade.
             let _ = delete(inner, &dep, &dep_opts);
@@ -112,8 +144,14 @@ pub(crate) fn delete(inner: &mut Inner, key: &Key, opts: &DeleteOptions) -> Resu
         finish_foreground(inner, &uid);
     }
     match inner.objects.get(key) {
-        Some(o) => Ok(DeleteOutcome { object: (**o).clone(), removed: false }),
-        None => Ok(DeleteOutcome { object: json!({}), removed: true }),
+        Some(o) => Ok(DeleteOutcome {
+            object: (**o).clone(),
+            removed: false,
+        }),
+        None => Ok(DeleteOutcome {
+            object: json!({}),
+            removed: true,
+        }),
     }
 }
 
@@ -123,7 +161,11 @@ pub(crate) fn remove(inner: &mut Inner, key: Key, obj: Value) -> Value {
     let owners = meta::owner_uids(&obj);
     let final_obj = (*inner.commit(key.clone(), obj, EventKind::Deleted)).clone();
     // Dependents whose every owner is gone are deleted; others lose the dangling reference.
-    let deps: Vec<Key> = inner.dependents.get(&uid).map(|d| d.iter().cloned().collect()).unwrap_or_default();
+    let deps: Vec<Key> = inner
+        .dependents
+        .get(&uid)
+        .map(|d| d.iter().cloned().collect())
+        .unwrap_or_default();
     for dep in deps {
         collect_dependent(inner, &dep, Propagation::Background);
     }
@@ -137,10 +179,22 @@ pub(crate) fn remove(inner: &mut Inner, key: Key, obj: Value) -> Value {
 }
 
 fn collect_dependent(inner: &mut Inner, dep: &Key, policy: Propagation) {
-    let Some(obj) = inner.objects.get(dep).map(|o| (**o).clone()) else { return };
-    let live: Vec<String> = meta::owner_uids(&obj).into_iter().filter(|u| inner.by_uid.contains_key(u)).collect();
+    let Some(obj) = inner.objects.get(dep).map(|o| (**o).clone()) else {
+        return;
+    };
+    let live: Vec<String> = meta::owner_uids(&obj)
+        .into_iter()
+        .filter(|u| inner.by_uid.contains_key(u))
+        .collect();
     if live.is_empty() {
-        let _ = delete(inner, dep, &DeleteOptions { propagation: Some(policy), ..DeleteOptions::default() });
+        let _ = delete(
+            inner,
+            dep,
+            &DeleteOptions {
+                propagation: Some(policy),
+                ..DeleteOptions::default()
+            },
+        );
     } else if live.len() < meta::owner_uids(&obj).len() {
         let mut new = obj;
         retain_owner_refs(&mut new, |u| live.iter().any(|l| l == u));
@@ -159,7 +213,11 @@ fn retain_owner_refs(obj: &mut Value, keep: impl Fn(&str) -> bool) {
 }
 
 fn orphan_dependents(inner: &mut Inner, uid: &str) {
-    let deps: Vec<Key> = inner.dependents.get(uid).map(|d| d.iter().cloned().collect()).unwrap_or_default();
+    let deps: Vec<Key> = inner
+        .dependents
+        .get(uid)
+        .map(|d| d.iter().cloned().collect())
+        .unwrap_or_default();
     for dep in deps {
         if let Some(obj) = inner.objects.get(&dep).map(|o| (**o).clone()) {
             let mut new = obj;
@@ -174,8 +232,12 @@ fn finish_foreground(inner: &mut Inner, owner_uid: &str) {
     if inner.dependents.get(owner_uid).is_some_and(|d| !d.is_empty()) {
         return;
     }
-    let Some(key) = inner.by_uid.get(owner_uid).cloned() else { return };
-    let Some(obj) = inner.objects.get(&key).map(|o| (**o).clone()) else { return };
+    let Some(key) = inner.by_uid.get(owner_uid).cloned() else {
+        return;
+    };
+    let Some(obj) = inner.objects.get(&key).map(|o| (**o).clone()) else {
+        return;
+    };
     let finalizers = meta::finalizers(&obj);
     if !meta::is_deleting(&obj) || !finalizers.iter().any(|f| f == FOREGROUND) {
         return;
@@ -208,8 +270,14 @@ fn delete_namespace(inner: &mut Inner, key: &Key, obj: Value) -> DeleteOutcome {
     }
     finish_namespace(inner, &ns);
     match inner.objects.get(&ns_key(&ns)) {
-        Some(o) => DeleteOutcome { object: (**o).clone(), removed: false },
-        None => DeleteOutcome { object: json!({}), removed: true },
+        Some(o) => DeleteOutcome {
+            object: (**o).clone(),
+            removed: false,
+        },
+        None => DeleteOutcome {
+            object: json!({}),
+            removed: true,
+        },
     }
 }
 
@@ -219,7 +287,9 @@ fn finish_namespace(inner: &mut Inner, ns: &str) {
         return;
     }
     let key = ns_key(ns);
-    let Some(obj) = inner.objects.get(&key).map(|o| (**o).clone()) else { return };
+    let Some(obj) = inner.objects.get(&key).map(|o| (**o).clone()) else {
+        return;
+    };
     if !meta::is_deleting(&obj) {
         return;
     }
@@ -229,8 +299,13 @@ fn finish_namespace(inner: &mut Inner, ns: &str) {
 }
 
 fn delete_crd_instances(inner: &mut Inner, crd_obj: &Value) {
-    let Ok(info) = crd::resource_info(crd_obj) else { return };
-    let keys: Vec<Key> = inner.range(&info.group, &info.resource, None).map(|(k, _)| k.clone()).collect();
+    let Ok(info) = crd::resource_info(crd_obj) else {
+        return;
+    };
+    let keys: Vec<Key> = inner
+        .range(&info.group, &info.resource, None)
+        .map(|(k, _)| k.clone())
+        .collect();
     for k in keys {
         if let Some(obj) = inner.objects.get(&k).map(|o| (**o).clone()) {
             remove(inner, k, obj);
@@ -247,7 +322,9 @@ pub(crate) fn sweep(inner: &mut Inner) -> usize {
         .iter()
         .filter(|(_, o)| {
             let owners = meta::owner_uids(o);
-            !owners.is_empty() && !meta::is_deleting(o) && owners.iter().all(|u| !inner.by_uid.contains_key(u))
+            !owners.is_empty()
+                && !meta::is_deleting(o)
+                && owners.iter().all(|u| !inner.by_uid.contains_key(u))
         })
         .map(|(k, _)| k.clone())
         .collect();

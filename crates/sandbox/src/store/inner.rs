@@ -93,10 +93,15 @@ impl Inner {
         resource: &'a str,
         namespace: Option<&'a str>,
     ) -> impl Iterator<Item = (&'a Key, &'a Arc<Value>)> + 'a {
-        let start = (group.to_string(), resource.to_string(), namespace.unwrap_or("").to_string(), String::new());
-        self.objects.range(start..).take_while(move |(k, _)| {
-            k.0 == group && k.1 == resource && namespace.is_none_or(|ns| k.2 == ns)
-        })
+        let start = (
+            group.to_string(),
+            resource.to_string(),
+            namespace.unwrap_or("").to_string(),
+            String::new(),
+        );
+        self.objects
+            .range(start..)
+            .take_while(move |(k, _)| k.0 == group && k.1 == resource && namespace.is_none_or(|ns| k.2 == ns))
     }
 
     fn unindex(&mut self, key: &Key, obj: &Value) {
@@ -148,11 +153,17 @@ impl Inner {
         if kind != EventKind::Deleted {
             self.index(&key, &obj);
         }
-        let event = Arc::new(StoredEvent { kind, key, object: obj.clone(), prev, rv });
-        if self.history.len() >= self.config.history_capacity.max(1) {
-            if let Some(old) = self.history.pop_front() {
-                self.compacted_rv = old.rv;
-            }
+        let event = Arc::new(StoredEvent {
+            kind,
+            key,
+            object: obj.clone(),
+            prev,
+            rv,
+        });
+        if self.history.len() >= self.config.history_capacity.max(1)
+            && let Some(old) = self.history.pop_front()
+        {
+            self.compacted_rv = old.rv;
         }
         self.history.push_back(event.clone());
         self.fan_out(&event);
@@ -162,8 +173,13 @@ impl Inner {
     fn fan_out(&mut self, event: &Arc<StoredEvent>) {
         let mut gone = Vec::new();
         for w in &self.watchers {
-            let Some(kind) = w.filter.classify(event) else { continue };
-            match w.tx.try_send(WatchItem { kind, event: event.clone() }) {
+            let Some(kind) = w.filter.classify(event) else {
+                continue;
+            };
+            match w.tx.try_send(WatchItem {
+                kind,
+                event: event.clone(),
+            }) {
                 Ok(()) => {}
                 Err(mpsc::error::TrySendError::Full(_)) => {
                     // Never block a writer: the slow watcher is told 410 and must re-list.

@@ -26,6 +26,7 @@
 
 mod delete;
 mod inner;
+mod patch;
 mod scale;
 mod watch;
 
@@ -38,12 +39,13 @@ pub use inner::EventKind;
 pub use watch::{Watch, WatchEvent};
 
 use crate::convert;
-use crate::engines;
 use crate::error::ApiError;
 use crate::meta::{self, Clock};
 use crate::registry::{Gvr, Registry, ResourceInfo, builtins};
 use crate::selectors::{FieldSelector, LabelSelector, supported_fields};
 use inner::Inner;
+use patch::apply_patch;
+pub(crate) use patch::apply_plain;
 use watch::WatchFilter;
 
 pub(crate) mod write;
@@ -76,7 +78,9 @@ impl Default for StoreConfig {
             watch_channel_capacity: 4096,
             start_resource_version: 100,
             clock: meta::system_clock(),
-            namespaces: ["default", "kube-system", "kube-public", "kube-node-lease"].map(String::from).to_vec(),
+            namespaces: ["default", "kube-system", "kube-public", "kube-node-lease"]
+                .map(String::from)
+                .to_vec(),
             graceful_pod_deletion: false,
         }
     }
@@ -194,57 +198,13 @@ struct Resolved {
     version: String,
 }
 
-fn apply_patch(old: &Value, patch: &PatchBody, info: &ResourceInfo) -> Result<Value, ApiError> {
-    match patch {
-        PatchBody::Strategic(p) => {
-            if !info.builtin {
-                return Err(ApiError::strategic_patch_unsupported());
-            }
-            engines::strategic_merge_patch(old, p, &info.group, &info.kind)
-        }
-        other => apply_plain(old, other),
-    }
-}
-
-/// Applies a JSON patch or a merge patch (a strategic or apply patch is applied as a merge patch).
-pub(crate) fn apply_plain(old: &Value, patch: &PatchBody) -> Result<Value, ApiError> {
-    let mut doc = old.clone();
-    match patch {
-        PatchBody::Json(ops) => {
-            let ops = ops.as_array().ok_or_else(|| ApiError::bad_request("a JSON patch must be an array"))?;
-            for op in ops {
-                // As the API server does, `test` of a missing path against null passes (kube-runtime's
-                // finalizer helper relies on it).
-                if op.get("op").and_then(Value::as_str) == Some("test")
-                    && op.get("value").is_some_and(Value::is_null)
-                {
-                    let path = op.get("path").and_then(Value::as_str).unwrap_or_default();
-                    match doc.pointer(path) {
-                        None | Some(Value::Null) => continue,
-                        Some(_) => return Err(ApiError::new(422, "Invalid", format!("the JSON patch test failed at {path}"))),
-                    }
-                }
-                let one: json_patch::Patch = serde_json::from_value(Value::Array(vec![op.clone()]))
-                    .map_err(|e| ApiError::bad_request(format!("invalid JSON patch: {e}")))?;
-                json_patch::patch(&mut doc, &one)
-                    .map_err(|e| ApiError::new(422, "Invalid", format!("the JSON patch could not be applied: {e}")))?;
-            }
-        }
-        PatchBody::Merge(p) | PatchBody::Apply(p) | PatchBody::Strategic(p) => {
-            if !p.is_object() {
-                return Err(ApiError::bad_request("a merge patch must be a JSON object"));
-            }
-            json_patch::merge(&mut doc, p);
-        }
-    }
-    Ok(doc)
-}
-
 impl Store {
     /// A store with the default namespaces.
     pub fn new(config: StoreConfig) -> Self {
         let namespaces = config.namespaces.clone();
-        let store = Store { inner: Arc::new(Mutex::new(Inner::new(config))) };
+        let store = Store {
+            inner: Arc::new(Mutex::new(Inner::new(config))),
+        };
         for ns in namespaces {
             let obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
             // The default namespaces are valid names; a failure here would be a programming error.
@@ -259,10 +219,22 @@ impl Store {
     }
 
     fn resolve(inner: &Inner, gvr: &Gvr) -> Result<Resolved, ApiError> {
-        let served = inner.registry.lookup(gvr).cloned().ok_or_else(ApiError::no_such_resource)?;
+        let served = inner
+            .registry
+            .lookup(gvr)
+            .cloned()
+            .ok_or_else(ApiError::no_such_resource)?;
         let (g, r) = served.storage_key();
-        let stored = inner.registry.get(&g, &r).cloned().ok_or_else(ApiError::no_such_resource)?;
-        Ok(Resolved { served, stored, version: gvr.version.clone() })
+        let stored = inner
+            .registry
+            .get(&g, &r)
+            .cloned()
+            .ok_or_else(ApiError::no_such_resource)?;
+        Ok(Resolved {
+            served,
+            stored,
+            version: gvr.version.clone(),
+        })
     }
 
     fn present(r: &Resolved, obj: Value) -> Value {
@@ -290,7 +262,13 @@ impl Store {
     }
 
     /// Creates an object. `namespace` (from the URL) wins over an absent `metadata.namespace`.
-    pub fn create(&self, gvr: &Gvr, namespace: Option<&str>, obj: Value, opts: &WriteOptions) -> Result<Value, ApiError> {
+    pub fn create(
+        &self,
+        gvr: &Gvr,
+        namespace: Option<&str>,
+        obj: Value,
+        opts: &WriteOptions,
+    ) -> Result<Value, ApiError> {
         let mut inner = self.lock();
         let r = Self::resolve(&inner, gvr)?;
         if builtins::is_virtual(&r.served.group, &r.served.resource) {
@@ -315,11 +293,23 @@ impl Store {
         Ok(Self::present(&r, (**obj).clone()))
     }
 
-    fn selectors(r: &Resolved, labels: Option<&str>, fields: Option<&str>) -> Result<(LabelSelector, FieldSelector), ApiError> {
+    fn selectors(
+        r: &Resolved,
+        labels: Option<&str>,
+        fields: Option<&str>,
+    ) -> Result<(LabelSelector, FieldSelector), ApiError> {
         let labels = LabelSelector::parse(labels.unwrap_or_default())?;
         let mut fields = FieldSelector::parse(fields.unwrap_or_default())?;
-        let selectable = r.served.version(&r.version).map(|v| v.selectable_fields.clone()).unwrap_or_default();
-        fields.check_supported(&supported_fields(&r.served.group, &r.served.resource, &selectable))?;
+        let selectable = r
+            .served
+            .version(&r.version)
+            .map(|v| v.selectable_fields.clone())
+            .unwrap_or_default();
+        fields.check_supported(&supported_fields(
+            &r.served.group,
+            &r.served.resource,
+            &selectable,
+        ))?;
         for req in &mut fields.requirements {
             req.path = convert::stored_field_path(&r.served, &req.path);
         }
@@ -330,15 +320,23 @@ impl Store {
     pub fn list(&self, gvr: &Gvr, opts: &ListOptions) -> Result<ObjectList, ApiError> {
         let inner = self.lock();
         let r = Self::resolve(&inner, gvr)?;
-        let (labels, fields) = Self::selectors(&r, opts.label_selector.as_deref(), opts.field_selector.as_deref())?;
+        let (labels, fields) =
+            Self::selectors(&r, opts.label_selector.as_deref(), opts.field_selector.as_deref())?;
         let (g, res) = r.stored.storage_key();
-        let ns = if r.stored.namespaced { opts.namespace.as_deref() } else { None };
+        let ns = if r.stored.namespaced {
+            opts.namespace.as_deref()
+        } else {
+            None
+        };
         let items = inner
             .range(&g, &res, ns)
             .filter(|(_, o)| labels.matches(o) && fields.matches(o))
             .map(|(_, o)| Self::present(&r, (**o).clone()))
             .collect();
-        Ok(ObjectList { items, resource_version: inner.rv })
+        Ok(ObjectList {
+            items,
+            resource_version: inner.rv,
+        })
     }
 
     fn write_existing(
@@ -365,26 +363,62 @@ impl Store {
     }
 
     /// Replaces an object (PUT). A `metadata.resourceVersion` in `obj` is a precondition (409 if stale).
-    pub fn update(&self, gvr: &Gvr, namespace: Option<&str>, name: &str, obj: Value, opts: &WriteOptions) -> Result<Value, ApiError> {
+    pub fn update(
+        &self,
+        gvr: &Gvr,
+        namespace: Option<&str>,
+        name: &str,
+        obj: Value,
+        opts: &WriteOptions,
+    ) -> Result<Value, ApiError> {
         self.write_existing(gvr, namespace, name, Subresource::Main, opts, |_, _| Ok(obj))
     }
 
     /// Replaces an object's status (PUT `/status`): only `status` is taken from `obj`.
-    pub fn update_status(&self, gvr: &Gvr, namespace: Option<&str>, name: &str, obj: Value, opts: &WriteOptions) -> Result<Value, ApiError> {
+    pub fn update_status(
+        &self,
+        gvr: &Gvr,
+        namespace: Option<&str>,
+        name: &str,
+        obj: Value,
+        opts: &WriteOptions,
+    ) -> Result<Value, ApiError> {
         self.write_existing(gvr, namespace, name, Subresource::Status, opts, |_, _| Ok(obj))
     }
 
     /// Patches an object. An apply patch creates the object when it is missing.
-    pub fn patch(&self, gvr: &Gvr, namespace: Option<&str>, name: &str, patch: &PatchBody, opts: &WriteOptions) -> Result<Value, ApiError> {
+    pub fn patch(
+        &self,
+        gvr: &Gvr,
+        namespace: Option<&str>,
+        name: &str,
+        patch: &PatchBody,
+        opts: &WriteOptions,
+    ) -> Result<Value, ApiError> {
         self.patch_sub(gvr, namespace, name, patch, opts, Subresource::Main)
     }
 
     /// Patches an object's status (PATCH `/status`).
-    pub fn patch_status(&self, gvr: &Gvr, namespace: Option<&str>, name: &str, patch: &PatchBody, opts: &WriteOptions) -> Result<Value, ApiError> {
+    pub fn patch_status(
+        &self,
+        gvr: &Gvr,
+        namespace: Option<&str>,
+        name: &str,
+        patch: &PatchBody,
+        opts: &WriteOptions,
+    ) -> Result<Value, ApiError> {
         self.patch_sub(gvr, namespace, name, patch, opts, Subresource::Status)
     }
 
-    fn patch_sub(&self, gvr: &Gvr, namespace: Option<&str>, name: &str, patch: &PatchBody, opts: &WriteOptions, sub: Subresource) -> Result<Value, ApiError> {
+    fn patch_sub(
+        &self,
+        gvr: &Gvr,
+        namespace: Option<&str>,
+        name: &str,
+        patch: &PatchBody,
+        opts: &WriteOptions,
+        sub: Subresource,
+    ) -> Result<Value, ApiError> {
         if let PatchBody::Apply(body) = patch
             && sub == Subresource::Main
         {
@@ -398,11 +432,19 @@ impl Store {
                 Ok(_) => {}
             }
         }
-        self.write_existing(gvr, namespace, name, sub, opts, |old, r| apply_patch(old, patch, &r.served))
+        self.write_existing(gvr, namespace, name, sub, opts, |old, r| {
+            apply_patch(old, patch, &r.served)
+        })
     }
 
     /// Deletes an object.
-    pub fn delete(&self, gvr: &Gvr, namespace: Option<&str>, name: &str, opts: &DeleteOptions) -> Result<DeleteOutcome, ApiError> {
+    pub fn delete(
+        &self,
+        gvr: &Gvr,
+        namespace: Option<&str>,
+        name: &str,
+        opts: &DeleteOptions,
+    ) -> Result<DeleteOutcome, ApiError> {
         let mut inner = self.lock();
         let r = Self::resolve(&inner, gvr)?;
         let key = write::key_for(&r.stored, namespace, name);
@@ -417,7 +459,12 @@ impl Store {
     }
 
     /// Deletes every object a list with `list` would return; returns what each delete returned.
-    pub fn delete_collection(&self, gvr: &Gvr, list: &ListOptions, opts: &DeleteOptions) -> Result<Vec<DeleteOutcome>, ApiError> {
+    pub fn delete_collection(
+        &self,
+        gvr: &Gvr,
+        list: &ListOptions,
+        opts: &DeleteOptions,
+    ) -> Result<Vec<DeleteOutcome>, ApiError> {
         let items = self.list(gvr, list)?.items;
         let mut out = Vec::new();
         for item in items {
@@ -435,16 +482,38 @@ impl Store {
     pub fn watch(&self, gvr: &Gvr, opts: &WatchOptions) -> Result<Watch, ApiError> {
         let mut inner = self.lock();
         let r = Self::resolve(&inner, gvr)?;
-        let (labels, fields) = Self::selectors(&r, opts.label_selector.as_deref(), opts.field_selector.as_deref())?;
+        let (labels, fields) =
+            Self::selectors(&r, opts.label_selector.as_deref(), opts.field_selector.as_deref())?;
         let (group, resource) = r.stored.storage_key();
-        let namespace = if r.stored.namespaced { opts.namespace.clone() } else { None };
+        let namespace = if r.stored.namespaced {
+            opts.namespace.clone()
+        } else {
+            None
+        };
         let from_rv = match opts.resource_version.as_deref() {
             None | Some("") | Some("0") => None,
-            Some(s) => Some(s.parse::<u64>().map_err(|_| ApiError::bad_request(format!("invalid resource version: {s}")))?),
+            Some(s) => Some(
+                s.parse::<u64>()
+                    .map_err(|_| ApiError::bad_request(format!("invalid resource version: {s}")))?,
+            ),
         };
-        let filter = WatchFilter { group, resource, namespace, labels, fields };
+        let filter = WatchFilter {
+            group,
+            resource,
+            namespace,
+            labels,
+            fields,
+        };
         let weak = Arc::downgrade(&self.inner);
-        Ok(Watch::register(&mut inner, weak, filter, r.served, r.version, from_rv, opts.send_initial_events))
+        Ok(Watch::register(
+            &mut inner,
+            weak,
+            filter,
+            r.served,
+            r.version,
+            from_rv,
+            opts.send_initial_events,
+        ))
     }
 
     /// Runs the garbage collector's sweep: deletes dependents none of whose owners exists.
@@ -463,7 +532,11 @@ impl Store {
     pub fn end_watches(&self, gvr: Option<&Gvr>, expire: bool) -> usize {
         let mut inner = self.lock();
         let target = gvr.and_then(|g| inner.registry.lookup(g).map(ResourceInfo::storage_key));
-        inner.end_watchers(expire, |f| target.as_ref().is_none_or(|(g, r)| f.group == *g && f.resource == *r))
+        inner.end_watchers(expire, |f| {
+            target
+                .as_ref()
+                .is_none_or(|(g, r)| f.group == *g && f.resource == *r)
+        })
     }
 
     /// The number of open watches.

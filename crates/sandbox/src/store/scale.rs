@@ -10,7 +10,9 @@ use crate::meta;
 use crate::registry::{Gvr, ResourceInfo, ScalePaths};
 
 fn scale_paths(info: &ResourceInfo, version: &str) -> Result<ScalePaths, ApiError> {
-    info.version(version).and_then(|v| v.scale.clone()).ok_or_else(ApiError::no_such_resource)
+    info.version(version)
+        .and_then(|v| v.scale.clone())
+        .ok_or_else(ApiError::no_such_resource)
 }
 
 fn to_scale(obj: &Value, paths: &ScalePaths) -> Value {
@@ -21,9 +23,16 @@ fn to_scale(obj: &Value, paths: &ScalePaths) -> Value {
             md.insert(f.into(), v.clone());
         }
     }
-    let spec = meta::path_get(obj, &paths.spec_replicas).and_then(Value::as_i64).unwrap_or(0);
-    let mut status = json!({"replicas": meta::path_get(obj, &paths.status_replicas).and_then(Value::as_i64).unwrap_or(0)});
-    if let Some(sel) = paths.label_selector.as_deref().and_then(|p| meta::path_get(obj, p)) {
+    let spec = meta::path_get(obj, &paths.spec_replicas)
+        .and_then(Value::as_i64)
+        .unwrap_or(0);
+    let mut status =
+        json!({"replicas": meta::path_get(obj, &paths.status_replicas).and_then(Value::as_i64).unwrap_or(0)});
+    if let Some(sel) = paths
+        .label_selector
+        .as_deref()
+        .and_then(|p| meta::path_get(obj, p))
+    {
         status["selector"] = json!(meta::selector_string(sel));
     }
     json!({"kind": "Scale", "apiVersion": "autoscaling/v1", "metadata": md, "spec": {"replicas": spec}, "status": status})
@@ -42,13 +51,35 @@ impl Store {
     }
 
     /// PUT `/scale`: writes `spec.replicas` of the Scale to the object (409 if its resourceVersion is stale).
-    pub fn update_scale(&self, gvr: &Gvr, namespace: Option<&str>, name: &str, scale: Value, opts: &WriteOptions) -> Result<Value, ApiError> {
+    pub fn update_scale(
+        &self,
+        gvr: &Gvr,
+        namespace: Option<&str>,
+        name: &str,
+        scale: Value,
+        opts: &WriteOptions,
+    ) -> Result<Value, ApiError> {
         let paths = self.scale_info(gvr)?;
-        let replicas = scale.pointer("/spec/replicas").and_then(Value::as_i64).ok_or_else(|| {
-            ApiError::invalid("autoscaling", "Scale", name, "spec.replicas", "Required value: must be an integer")
-        })?;
+        let replicas = scale
+            .pointer("/spec/replicas")
+            .and_then(Value::as_i64)
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    "autoscaling",
+                    "Scale",
+                    name,
+                    "spec.replicas",
+                    "Required value: must be an integer",
+                )
+            })?;
         if replicas < 0 {
-            return Err(ApiError::invalid("autoscaling", "Scale", name, "spec.replicas", "Invalid value: must be greater than or equal to 0"));
+            return Err(ApiError::invalid(
+                "autoscaling",
+                "Scale",
+                name,
+                "spec.replicas",
+                "Invalid value: must be greater than or equal to 0",
+            ));
         }
         let rv = meta::resource_version(&scale).map(str::to_string);
         let updated = self.write_existing(gvr, namespace, name, Subresource::Main, opts, |old, _| {
@@ -63,7 +94,14 @@ impl Store {
     }
 
     /// PATCH `/scale`: the patch applies to the Scale object, then as [`Store::update_scale`].
-    pub fn patch_scale(&self, gvr: &Gvr, namespace: Option<&str>, name: &str, patch: &PatchBody, opts: &WriteOptions) -> Result<Value, ApiError> {
+    pub fn patch_scale(
+        &self,
+        gvr: &Gvr,
+        namespace: Option<&str>,
+        name: &str,
+        patch: &PatchBody,
+        opts: &WriteOptions,
+    ) -> Result<Value, ApiError> {
         let current = self.get_scale(gvr, namespace, name)?;
         // A Scale is a built-in kind: a strategic merge patch of it is a merge patch.
         let mut patched = apply_plain(&current, patch)?;

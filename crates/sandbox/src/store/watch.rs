@@ -118,7 +118,10 @@ impl Watch {
         match from_rv {
             Some(rv) if !send_initial_events => {
                 if rv < inner.compacted_rv {
-                    pending.push_back(Pending::Ready(WatchEvent::Error(ApiError::expired(rv, inner.compacted_rv + 1))));
+                    pending.push_back(Pending::Ready(WatchEvent::Error(ApiError::expired(
+                        rv,
+                        inner.compacted_rv + 1,
+                    ))));
                     register = false;
                 } else {
                     for ev in inner.history.iter().filter(|e| e.rv > rv) {
@@ -145,9 +148,23 @@ impl Watch {
         let id = inner.next_watcher_id;
         inner.next_watcher_id += 1;
         if register {
-            inner.watchers.push(WatcherEntry { id, filter, tx, expired: expired.clone() });
+            inner.watchers.push(WatcherEntry {
+                id,
+                filter,
+                tx,
+                expired: expired.clone(),
+            });
         }
-        Watch { pending, rx, expired, served, version, store, id, done: false }
+        Watch {
+            pending,
+            rx,
+            expired,
+            served,
+            version,
+            store,
+            id,
+            done: false,
+        }
     }
 
     fn present(&self, kind: EventKind, obj: &Value) -> WatchEvent {
@@ -233,7 +250,8 @@ impl Watch {
     pub fn bookmark_rv(&mut self) -> Option<String> {
         let store = self.store.upgrade()?;
         let inner = store.lock().unwrap_or_else(|e| e.into_inner());
-        if self.done || !self.pending.is_empty() || !self.rx.is_empty() || self.expired.load(Ordering::SeqCst) {
+        if self.done || !self.pending.is_empty() || !self.rx.is_empty() || self.expired.load(Ordering::SeqCst)
+        {
             return None;
         }
         Some(inner.rv.to_string())

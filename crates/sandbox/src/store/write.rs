@@ -14,17 +14,29 @@ use crate::meta;
 use crate::registry::{ResourceInfo, api_version, crd};
 
 /// Fields of `metadata` only the server writes.
-const SERVER_META: &[&str] = &["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"];
+const SERVER_META: &[&str] = &[
+    "uid",
+    "creationTimestamp",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+    "generation",
+];
 
 pub(crate) fn key_for(info: &ResourceInfo, namespace: Option<&str>, name: &str) -> Key {
     let (g, r) = info.storage_key();
-    let ns = if info.namespaced { namespace.unwrap_or_default().to_string() } else { String::new() };
+    let ns = if info.namespaced {
+        namespace.unwrap_or_default().to_string()
+    } else {
+        String::new()
+    };
     (g, r, ns, name.to_string())
 }
 
 fn check_type(info: &ResourceInfo, obj: &Value) -> Result<(), ApiError> {
     if !obj.is_object() {
-        return Err(ApiError::bad_request("the body of the request must be a JSON object"));
+        return Err(ApiError::bad_request(
+            "the body of the request must be a JSON object",
+        ));
     }
     if let Some(kind) = obj.get("kind").and_then(Value::as_str)
         && kind != info.kind
@@ -51,7 +63,12 @@ fn check_type(info: &ResourceInfo, obj: &Value) -> Result<(), ApiError> {
 
 /// Checks that the namespace exists and is not terminating.
 pub(crate) fn check_namespace(inner: &Inner, ns: &str) -> Result<(), ApiError> {
-    let key = (String::new(), "namespaces".to_string(), String::new(), ns.to_string());
+    let key = (
+        String::new(),
+        "namespaces".to_string(),
+        String::new(),
+        ns.to_string(),
+    );
     match inner.objects.get(&key) {
         None => Err(ApiError::not_found("", "namespaces", ns)),
         Some(n) if meta::is_deleting(n) => Err(ApiError::forbidden(format!(
@@ -72,7 +89,10 @@ pub(crate) fn create(
     check_type(info, &obj)?;
     let body_ns = meta::namespace(&obj).map(str::to_string);
     let ns = if info.namespaced {
-        let ns = namespace.map(str::to_string).or(body_ns.clone()).unwrap_or_else(|| "default".into());
+        let ns = namespace
+            .map(str::to_string)
+            .or(body_ns.clone())
+            .unwrap_or_else(|| "default".into());
         if body_ns.as_ref().is_some_and(|b| *b != ns) {
             return Err(ApiError::bad_request(
                 "the namespace of the provided object does not match the namespace sent on the request",
@@ -88,11 +108,18 @@ pub(crate) fn create(
         None => match meta::meta_str(&obj, "generateName").filter(|g| !g.is_empty()) {
             Some(prefix) => format!("{prefix}{}", meta::random_suffix()),
             None => {
-                return Err(ApiError::invalid(&info.group, &info.kind, "", "metadata.name", "Required value: name or generateName is required"));
+                return Err(ApiError::invalid(
+                    &info.group,
+                    &info.kind,
+                    "",
+                    "metadata.name",
+                    "Required value: name or generateName is required",
+                ));
             }
         },
     };
-    meta::validate_name(&name).map_err(|why| ApiError::invalid(&info.group, &info.kind, &name, "metadata.name", &why))?;
+    meta::validate_name(&name)
+        .map_err(|why| ApiError::invalid(&info.group, &info.kind, &name, "metadata.name", &why))?;
     let key = key_for(info, ns.as_deref(), &name);
     if inner.objects.contains_key(&key) {
         return Err(ApiError::already_exists(&info.group, &info.resource, &name));
@@ -138,23 +165,32 @@ fn on_create(inner: &mut Inner, info: &ResourceInfo, obj: &mut Value, now: &str)
         }
         ("", "services") => {
             let external = obj.pointer("/spec/type").and_then(Value::as_str) == Some("ExternalName");
-            if !external && obj.pointer("/spec/clusterIP").and_then(Value::as_str).is_none_or(str::is_empty) {
+            if !external
+                && obj
+                    .pointer("/spec/clusterIP")
+                    .and_then(Value::as_str)
+                    .is_none_or(str::is_empty)
+            {
                 let ip = inner.allocate_cluster_ip();
                 meta::path_set(obj, "spec.clusterIP", json!(ip));
                 meta::path_set(obj, "spec.clusterIPs", json!([ip]));
             }
         }
-        ("", "pods") => {
-            if obj.pointer("/status/phase").is_none() {
-                meta::path_set(obj, "status.phase", json!("Pending"));
-            }
+        ("", "pods") if obj.pointer("/status/phase").is_none() => {
+            meta::path_set(obj, "status.phase", json!("Pending"));
         }
         _ if crd::is_crd(&info.group, &info.resource) => {
             let parsed = crd::resource_info(obj)?;
             if let Some(existing) = inner.registry.get(&parsed.group, &parsed.resource)
                 && existing.builtin
             {
-                return Err(ApiError::invalid(&info.group, &info.kind, meta::name(obj).unwrap_or_default(), "spec.names.plural", "conflicts with a built-in resource"));
+                return Err(ApiError::invalid(
+                    &info.group,
+                    &info.kind,
+                    meta::name(obj).unwrap_or_default(),
+                    "spec.names.plural",
+                    "conflicts with a built-in resource",
+                ));
             }
             obj["status"] = crd::accepted_status(obj, now);
         }
@@ -175,7 +211,10 @@ fn strip_for_compare(v: &Value, keep_status: bool) -> Value {
 }
 
 fn immutable_selector(info: &ResourceInfo, old: &Value, new: &Value) -> Result<(), ApiError> {
-    let guarded = matches!((info.group.as_str(), info.resource.as_str()), ("apps", "deployments") | ("apps", "replicasets") | ("batch", "jobs"));
+    let guarded = matches!(
+        (info.group.as_str(), info.resource.as_str()),
+        ("apps", "deployments") | ("apps", "replicasets") | ("batch", "jobs")
+    );
     if guarded && old.pointer("/spec/selector") != new.pointer("/spec/selector") {
         return Err(ApiError::invalid(
             &info.group,
@@ -264,7 +303,10 @@ pub(crate) fn prepare_update(
         let m = meta::metadata_mut(&mut new);
         m.remove("managedFields");
         m.remove("selfLink");
-        for f in SERVER_META.iter().chain(["name", "namespace", "resourceVersion"].iter()) {
+        for f in SERVER_META
+            .iter()
+            .chain(["name", "namespace", "resourceVersion"].iter())
+        {
             match old_meta.get(*f) {
                 Some(v) => m.insert(f.to_string(), v.clone()),
                 None => m.remove(*f),
@@ -288,7 +330,9 @@ pub(crate) fn prepare_update(
         }
     }
     if meta::is_deleting(old) {
-        let added = meta::finalizers(&new).into_iter().any(|f| !meta::finalizers(old).contains(&f));
+        let added = meta::finalizers(&new)
+            .into_iter()
+            .any(|f| !meta::finalizers(old).contains(&f));
         if added {
             return Err(ApiError::invalid(
                 &info.group,
@@ -303,7 +347,11 @@ pub(crate) fn prepare_update(
         return Ok(Prepared::NoOp);
     }
     if info.generation && strip_for_compare(old, !has_status) != strip_for_compare(&new, !has_status) {
-        let g = old.pointer("/metadata/generation").and_then(Value::as_i64).unwrap_or(0) + 1;
+        let g = old
+            .pointer("/metadata/generation")
+            .and_then(Value::as_i64)
+            .unwrap_or(0)
+            + 1;
         meta::metadata_mut(&mut new).insert("generation".into(), json!(g));
     }
     if crd::is_crd(&info.group, &info.resource) && sub == Subresource::Main {

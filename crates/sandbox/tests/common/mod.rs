@@ -11,7 +11,9 @@ use serde_json::{Value, json};
 
 /// Starts a sandbox with default settings.
 pub async fn sandbox() -> Sandbox {
-    Sandbox::start(SandboxConfig::default()).await.expect("sandbox starts")
+    Sandbox::start(SandboxConfig::default())
+        .await
+        .expect("sandbox starts")
 }
 
 /// Polls `f` until it returns `Some`, failing the test after `secs` seconds.
@@ -25,29 +27,56 @@ where
         if let Some(v) = f().await {
             return v;
         }
-        assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 
 /// Awaits `fut` with a timeout, failing the test if it does not finish.
 pub async fn within<T>(what: &str, secs: u64, fut: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(secs), fut).await.unwrap_or_else(|_| panic!("timed out: {what}"))
+    tokio::time::timeout(Duration::from_secs(secs), fut)
+        .await
+        .unwrap_or_else(|_| panic!("timed out: {what}"))
 }
 
 /// A raw request through the kube client; returns (status code, body as JSON or a string).
-pub async fn raw(client: &Client, method: &str, uri: &str, headers: &[(&str, &str)], body: Option<&str>) -> (u16, Value, String) {
+pub async fn raw(
+    client: &Client,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> (u16, Value, String) {
     let mut req = http::Request::builder().method(method).uri(uri);
     for (k, v) in headers {
         req = req.header(*k, *v);
     }
-    let req = req.body(kube::client::Body::from(body.unwrap_or_default().as_bytes().to_vec())).expect("request");
+    let req = req
+        .body(kube::client::Body::from(
+            body.unwrap_or_default().as_bytes().to_vec(),
+        ))
+        .expect("request");
     let resp = client.send(req).await.expect("send");
     let status = resp.status().as_u16();
-    let ct = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
-    let bytes = http_body_util::BodyExt::collect(resp.into_body()).await.expect("body").to_bytes();
+    let ct = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let bytes = http_body_util::BodyExt::collect(resp.into_body())
+        .await
+        .expect("body")
+        .to_bytes();
     let text = String::from_utf8_lossy(&bytes).to_string();
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)), ct)
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        ct,
+    )
 }
 
 /// A Deployment manifest with one container.
@@ -72,7 +101,8 @@ pub fn install_argo_crds(sb: &Sandbox) {
     let dir = rollouts_testkit::argo_dir().join("crds");
     for path in rollouts_testkit::files_with_ext(&dir, &[".yaml"]) {
         let yaml = std::fs::read_to_string(&path).expect("read CRD");
-        sb.apply_yaml(&path.display().to_string(), &yaml).expect("install CRD");
+        sb.apply_yaml(&path.display().to_string(), &yaml)
+            .expect("install CRD");
     }
 }
 
@@ -83,9 +113,15 @@ pub async fn plain_get(addr: std::net::SocketAddr, path: &str) -> (u16, String, 
     let req = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
     conn.write_all(req.as_bytes()).await.expect("write");
     let mut buf = Vec::new();
-    within("response", 10, conn.read_to_end(&mut buf)).await.expect("read");
+    within("response", 10, conn.read_to_end(&mut buf))
+        .await
+        .expect("read");
     let text = String::from_utf8_lossy(&buf).to_string();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     (status, head.to_string(), body.to_string())
 }

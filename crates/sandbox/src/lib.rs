@@ -19,6 +19,24 @@
 //!   `timeoutSeconds`), label and field selectors, the four patch types, `meta.k8s.io/v1 Table` for
 //!   `kubectl get`, `PartialObjectMetadata(List)`, `/status` and `/scale`, `dryRun`.
 //!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use k8s_openapi::api::core::v1::ConfigMap;
+//! use kube::{Api, api::PostParams};
+//! use rollouts_sandbox::{Sandbox, SandboxConfig};
+//!
+//! let sb = Sandbox::start(SandboxConfig::default()).await?;
+//! let cms: Api<ConfigMap> = Api::namespaced(sb.client(), "default");
+//! let cm: ConfigMap = serde_json::from_value(serde_json::json!({"metadata": {"name": "hello"}}))?;
+//! cms.create(&PostParams::default(), &cm).await?;
+//! assert_eq!(sb.requests().count("create", "configmaps"), 1);
+//! println!("kubectl --kubeconfig {} get configmaps", sb.kubeconfig_path().display());
+//! sb.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Approximations (deliberate)
 //! * Server-side apply (`application/apply-patch+yaml`) is "create if missing, else JSON merge patch":
 //!   `managedFields` are not modelled (dropped on input), so field ownership and apply conflicts (409 with

@@ -23,6 +23,24 @@
 //! * `dry_run` runs every check and returns the would-be result without storing it.
 //!
 //! Approximations are listed in the crate documentation.
+//!
+//! ```
+//! use rollouts_sandbox::{Gvr, PatchBody, Store, WatchEvent, WatchOptions, WriteOptions};
+//! use serde_json::json;
+//!
+//! let store = Store::default();
+//! let cms = Gvr::core("configmaps");
+//! let in_default = WatchOptions { namespace: Some("default".into()), ..Default::default() };
+//! let mut watch = store.watch(&cms, &in_default)?;
+//! let cm = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}, "data": {"k": "1"}});
+//! let created = store.create(&cms, Some("default"), cm, &WriteOptions::default())?;
+//! let patch = PatchBody::Merge(json!({"data": {"k": "2"}}));
+//! let patched = store.patch(&cms, Some("default"), "a", &patch, &WriteOptions::default())?;
+//! assert_ne!(created["metadata"]["resourceVersion"], patched["metadata"]["resourceVersion"]);
+//! assert!(matches!(watch.try_next(), Some(WatchEvent::Added(_))));
+//! assert!(matches!(watch.try_next(), Some(WatchEvent::Modified(o)) if o["data"]["k"] == "2"));
+//! # Ok::<(), rollouts_sandbox::ApiError>(())
+//! ```
 
 mod delete;
 mod inner;

@@ -3,6 +3,10 @@
 //! printer columns), get -w, patch (merge, json, strategic), edit, scale, label, set image, rollout
 //! restart, delete, describe, create namespace (a protobuf body). Each test uses its own HOME and
 //! discovery cache directory. A missing `$KUBECTL` fails the tests: they are never skipped.
+//!
+//! Strategic merge patches of built-ins (client-side apply of an existing Deployment, `patch` without
+//! `--type`, `set image`, `rollout restart`) and protobuf bodies (`create namespace`) need the engines of
+//! branch `smp` wired in `src/engines.rs`; until then those tests fail with a 415 from the shim.
 
 mod common;
 

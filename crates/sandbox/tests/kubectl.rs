@@ -507,3 +507,62 @@ async fn kubectl_discovery_and_auth() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["serverVersion"]["major"], "1");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_rollout_status_uses_watch_list() {
+    let sb = sandbox().await;
+    let k = kubectl(&sb);
+    k.ok(&[
+        "create",
+        "-f",
+        &k.file("web.yaml", &deploy_yaml("web", 2, "nginx:1.25")),
+    ])
+    .await;
+    let deps: Api<Deployment> = Api::namespaced(sb.client(), "default");
+    let status = json!({"status": {"observedGeneration": 1, "replicas": 2, "updatedReplicas": 2, "readyReplicas": 2, "availableReplicas": 2}});
+    deps.patch_status("web", &PatchParams::default(), &Patch::Merge(status))
+        .await
+        .unwrap();
+    let out = k
+        .ok(&["rollout", "status", "deployment/web", "--timeout=20s"])
+        .await;
+    assert!(out.contains("successfully rolled out"), "{out}");
+    let watch = sb
+        .requests()
+        .records()
+        .into_iter()
+        .find(|r| r.verb == "watch")
+        .expect("a watch request");
+    assert!(watch.query.contains("sendInitialEvents=true"), "{}", watch.query);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_diff_uses_server_side_dry_run() {
+    let sb = sandbox().await;
+    let k = kubectl(&sb);
+    k.ok(&[
+        "apply",
+        "--server-side",
+        "-f",
+        &k.file("web.yaml", &deploy_yaml("web", 2, "nginx:1.25")),
+    ])
+    .await;
+    let f = k.file("web.yaml", &deploy_yaml("web", 5, "nginx:1.25"));
+    let out = k.run_env(&["diff", "--server-side", "-f", &f], &[]).await;
+    assert!(
+        !out.ok,
+        "kubectl diff exits 1 when there are differences: {}",
+        out.stderr
+    );
+    assert!(
+        out.stdout.contains("+  replicas: 5"),
+        "stdout: {}\nstderr: {}",
+        out.stdout,
+        out.stderr
+    );
+    assert_eq!(
+        get_deploy(&sb, "web").await.spec.replicas,
+        Some(2),
+        "dry run stored nothing"
+    );
+}

@@ -95,6 +95,14 @@ pub(crate) fn delete(inner: &mut Inner, key: &Key, opts: &DeleteOptions) -> Resu
         }
     }
     if meta::is_deleting(&obj) {
+        // A gracefully deleted pod goes with a zero grace period (the kubelet's final delete).
+        if meta::finalizers(&obj).is_empty() && opts.grace_period_seconds == Some(0) {
+            let object = remove(inner, key.clone(), obj);
+            return Ok(DeleteOutcome {
+                object,
+                removed: true,
+            });
+        }
         return Ok(DeleteOutcome {
             object: obj,
             removed: false,

@@ -291,3 +291,94 @@ fn bad_crd_is_422_naming_the_field() {
     assert_eq!(err.code, 422);
     assert!(err.message.contains("metadata.name"), "{}", err.message);
 }
+
+#[test]
+fn graceful_pod_deletion_waits_for_a_zero_grace_delete() {
+    let store = Store::new(StoreConfig {
+        graceful_pod_deletion: true,
+        ..StoreConfig::default()
+    });
+    let pods = Gvr::core("pods");
+    let pod = |name: &str, node: Option<&str>| {
+        let mut p = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}, "spec": {"containers": [{"name": "c", "image": "x"}]}});
+        if let Some(n) = node {
+            p["spec"]["nodeName"] = json!(n);
+        }
+        p
+    };
+    store
+        .create(&pods, Some("default"), pod("unscheduled", None), &w())
+        .unwrap();
+    store
+        .create(&pods, Some("default"), pod("running", Some("node-1")), &w())
+        .unwrap();
+    assert!(
+        store
+            .delete(&pods, Some("default"), "unscheduled", &DeleteOptions::default())
+            .unwrap()
+            .removed
+    );
+    let out = store
+        .delete(&pods, Some("default"), "running", &DeleteOptions::default())
+        .unwrap();
+    assert!(!out.removed);
+    assert_eq!(out.object["metadata"]["deletionGracePeriodSeconds"], 30);
+    let now = DeleteOptions {
+        grace_period_seconds: Some(0),
+        ..Default::default()
+    };
+    assert!(
+        store
+            .delete(&pods, Some("default"), "running", &now)
+            .unwrap()
+            .removed
+    );
+}
+
+#[test]
+fn delete_collection_honours_selectors() {
+    let store = Store::default();
+    for (n, app) in [("a", "x"), ("b", "x"), ("c", "y")] {
+        let mut o = cm(n);
+        o["metadata"]["labels"] = json!({"app": app});
+        store.create(&cms(), Some("default"), o, &w()).unwrap();
+    }
+    let sel = ListOptions {
+        namespace: Some("default".into()),
+        label_selector: Some("app=x".into()),
+        ..Default::default()
+    };
+    let gone = store
+        .delete_collection(&cms(), &sel, &DeleteOptions::default())
+        .unwrap();
+    assert_eq!(gone.len(), 2);
+    assert!(exists(&store, "default", "c") && !exists(&store, "default", "a"));
+}
+
+#[test]
+fn status_update_through_put_keeps_spec_and_metadata() {
+    let store = Store::default();
+    let deps = Gvr::new("apps", "v1", "deployments");
+    let d = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
+                   "spec": {"replicas": 1, "selector": {"matchLabels": {"a": "b"}}, "template": {"metadata": {"labels": {"a": "b"}}}}});
+    let created = store.create(&deps, Some("default"), d, &w()).unwrap();
+    let mut put = created.clone();
+    put["spec"]["replicas"] = json!(5);
+    put["metadata"]["labels"] = json!({"x": "y"});
+    put["status"] = json!({"replicas": 1});
+    let out = store
+        .update_status(&deps, Some("default"), "d", put.clone(), &w())
+        .unwrap();
+    assert_eq!(
+        (
+            out["spec"]["replicas"].as_i64(),
+            out["status"]["replicas"].as_i64()
+        ),
+        (Some(1), Some(1))
+    );
+    assert!(out["metadata"].get("labels").is_none());
+    let err = store
+        .update_status(&deps, Some("default"), "d", put, &w())
+        .unwrap_err();
+    assert_eq!(err.code, 409, "the PUT's resourceVersion is now stale");
+}

@@ -41,8 +41,9 @@
 //! * Server-side apply (`application/apply-patch+yaml`) is "create if missing, else JSON merge patch":
 //!   `managedFields` are not modelled (dropped on input), so field ownership and apply conflicts (409 with
 //!   `force=false`) are not detected.
-//! * `fieldValidation=Strict` is accepted but unknown fields are not rejected; custom resources are not
-//!   validated against their CRD schema and are not pruned.
+//! * `fieldValidation=Strict` rejects unknown fields of built-in kinds (a k8s-openapi round trip, see
+//!   [`validation`]); `Warn` adds no warning header; custom resources are not validated against their
+//!   CRD schema and are not pruned.
 //! * Defaulting covers only what clients read (replicas, Deployment strategy, Service ports, Pod restart
 //!   policy, ...); see [`defaults`].
 //! * `limit`/`continue` are ignored (lists are never chunked); a list with `resourceVersionMatch=Exact`
@@ -70,6 +71,7 @@ mod sandbox;
 pub mod selectors;
 pub mod store;
 pub mod tables;
+pub mod validation;
 
 pub use error::ApiError;
 pub use faults::{FaultVerbs, Faults, RequestLog, RequestRecord};

@@ -566,3 +566,27 @@ async fn kubectl_diff_uses_server_side_dry_run() {
         "dry run stored nothing"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kubectl_strict_field_validation_rejects_unknown_fields() {
+    let sb = sandbox().await;
+    let k = kubectl(&sb);
+    let typo = deploy_yaml("web", 2, "nginx:1.25").replace("replicas: 2", "replicas: 2\n  replica: 3");
+    let out = k
+        .run_env(&["apply", "-f", &k.file("typo.yaml", &typo)], &[])
+        .await;
+    assert!(!out.ok, "an unknown field must be rejected");
+    assert!(
+        out.stderr
+            .contains("strict decoding error: unknown field \"spec.replica\""),
+        "{}",
+        out.stderr
+    );
+    let out = k
+        .run_env(
+            &["apply", "--validate=false", "-f", &k.file("typo.yaml", &typo)],
+            &[],
+        )
+        .await;
+    assert!(out.ok, "--validate=false ignores it: {}", out.stderr);
+}

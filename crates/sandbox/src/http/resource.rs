@@ -15,6 +15,7 @@ use crate::error::{ApiError, success_status};
 use crate::registry::{ResourceInfo, builtins};
 use crate::store::{DeleteOptions, ListOptions, PatchBody, Propagation, WriteOptions};
 use crate::tables::IncludeObject;
+use crate::validation::FieldValidation;
 
 /// Everything a resource handler needs.
 pub(crate) struct Ctx<'a> {
@@ -63,6 +64,7 @@ fn write_options(q: &Query) -> Result<WriteOptions, ApiError> {
         dry_run,
         field_manager: q.get("fieldManager").map(str::to_string),
         force: q.flag("force"),
+        field_validation: FieldValidation::parse(q.get("fieldValidation")),
     })
 }
 

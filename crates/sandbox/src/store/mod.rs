@@ -61,6 +61,7 @@ use crate::error::ApiError;
 use crate::meta::{self, Clock};
 use crate::registry::{Gvr, Registry, ResourceInfo, builtins};
 use crate::selectors::{FieldSelector, LabelSelector, supported_fields};
+use crate::validation::{self, FieldValidation};
 use inner::Inner;
 use patch::apply_patch;
 pub(crate) use patch::apply_plain;
@@ -113,6 +114,8 @@ pub struct WriteOptions {
     pub field_manager: Option<String>,
     /// `force` of server-side apply (accepted, no conflicts are detected).
     pub force: bool,
+    /// `fieldValidation`: Strict rejects unknown fields of built-in kinds with 400.
+    pub field_validation: FieldValidation,
 }
 
 /// Deletion propagation policy.
@@ -294,6 +297,7 @@ impl Store {
             reviewed["status"] = json!({"allowed": true, "reason": "the sandbox allows everything"});
             return Ok(reviewed);
         }
+        validation::check(opts.field_validation, &r.served.group, &r.served.kind, &obj)?;
         let stored_obj = convert::to_stored(&r.served, obj);
         let created = write::create(&mut inner, &r.stored, namespace, stored_obj, opts)?;
         Ok(Self::present(&r, created))
@@ -375,6 +379,7 @@ impl Store {
         let result = write::update_with(&mut inner, &r.stored, &r.version, &key, sub, opts, |old| {
             let served_old = Self::present(&r, old.clone());
             let new = mutate(&served_old, &r)?;
+            validation::check(opts.field_validation, &r.served.group, &r.served.kind, &new)?;
             Ok(convert::to_stored(&r.served, new))
         })?;
         Ok(Self::present(&r, result))

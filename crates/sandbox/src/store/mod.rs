@@ -11,6 +11,7 @@
 //!
 //! Semantics, as on a real API server:
 //! * create: `uid`, `creationTimestamp` (RFC 3339, whole seconds), `generation: 1`, `generateName`;
+//!   `status` dropped when the type has a status subresource (write it with `update_status`/`patch_status`);
 //!   409 AlreadyExists; 404 for a missing namespace, 403 for a terminating one; 422 for a bad name.
 //! * update/patch: 409 Conflict for a stale `metadata.resourceVersion` (also inside a patch body) or a
 //!   different uid; `status` ignored on the main resource when the type has a status subresource, and
@@ -292,6 +293,11 @@ impl Store {
     ) -> Result<Value, ApiError> {
         let mut inner = self.lock();
         let r = Self::resolve(&inner, gvr)?;
+        if !obj.is_object() {
+            return Err(ApiError::bad_request(
+                "the body of the request must be a JSON object",
+            ));
+        }
         if builtins::is_virtual(&r.served.group, &r.served.resource) {
             let mut reviewed = obj;
             reviewed["status"] = json!({"allowed": true, "reason": "the sandbox allows everything"});
@@ -445,6 +451,9 @@ impl Store {
         if let PatchBody::Apply(body) = patch
             && sub == Subresource::Main
         {
+            if !body.is_object() {
+                return Err(ApiError::bad_request("an apply patch must be an object"));
+            }
             match self.get(gvr, namespace, name) {
                 Err(e) if e.code == 404 && e.reason == "NotFound" && e.details.is_some() => {
                     let mut obj = body.clone();

@@ -382,3 +382,61 @@ fn status_update_through_put_keeps_spec_and_metadata() {
         .unwrap_err();
     assert_eq!(err.code, 409, "the PUT's resourceVersion is now stale");
 }
+
+#[test]
+fn non_object_bodies_are_400_not_panics() {
+    let store = Store::default();
+    let ssar = Gvr::new("authorization.k8s.io", "v1", "selfsubjectaccessreviews");
+    assert_eq!(
+        store.create(&ssar, None, json!([1, 2]), &w()).unwrap_err().code,
+        400
+    );
+    assert_eq!(
+        store
+            .create(&cms(), Some("default"), json!("text"), &w())
+            .unwrap_err()
+            .code,
+        400
+    );
+    let apply = PatchBody::Apply(json!(["not", "an", "object"]));
+    assert_eq!(
+        store
+            .patch(&cms(), Some("default"), "x", &apply, &w())
+            .unwrap_err()
+            .code,
+        400
+    );
+    store.create(&cms(), Some("default"), cm("x"), &w()).unwrap();
+    assert_eq!(
+        store
+            .update(&cms(), Some("default"), "x", json!(7), &w())
+            .unwrap_err()
+            .code,
+        400
+    );
+    let merge = PatchBody::Merge(json!(null));
+    assert_eq!(
+        store
+            .patch(&cms(), Some("default"), "x", &merge, &w())
+            .unwrap_err()
+            .code,
+        400
+    );
+}
+
+#[test]
+fn status_is_dropped_on_create_when_it_is_a_subresource() {
+    let store = Store::default();
+    let pods = Gvr::core("pods");
+    let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+                     "spec": {"containers": [{"name": "c", "image": "x"}]}, "status": {"phase": "Running", "podIP": "1.2.3.4"}});
+    let created = store.create(&pods, Some("default"), pod, &w()).unwrap();
+    assert_eq!(created["status"], json!({"phase": "Pending"}));
+    let mut with_status = cm("c");
+    with_status["status"] = json!({"kept": true});
+    let created = store.create(&cms(), Some("default"), with_status, &w()).unwrap();
+    assert_eq!(
+        created["status"]["kept"], true,
+        "no status subresource: status is ordinary data"
+    );
+}

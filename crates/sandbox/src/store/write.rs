@@ -146,6 +146,12 @@ pub(crate) fn create(
     }
     obj["apiVersion"] = json!(api_version(&info.group, info.storage_version()));
     obj["kind"] = json!(info.kind);
+    if info.has_status(info.storage_version())
+        && let Some(m) = obj.as_object_mut()
+    {
+        // As on a real server, status is not settable on create when it is a subresource.
+        m.remove("status");
+    }
     defaults::apply(&info.group, &info.resource, &mut obj);
     on_create(inner, info, &mut obj, &now)?;
     if opts.dry_run {

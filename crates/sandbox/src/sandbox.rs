@@ -32,7 +32,7 @@ pub struct SandboxConfig {
     pub gc_interval: Option<Duration>,
     /// Where to write the kubeconfig; a private temporary directory when None.
     pub kubeconfig_path: Option<PathBuf>,
-    /// The simulated cluster (kubelet and controllers; see [`crate::sim`]). None: a bare API
+    /// The simulated cluster (kubelet, controllers, traffic; see [`crate::sim`]). None: a bare API
     /// server. A `time_scale` other than 1 also replaces the store's clock with the scaled one.
     pub simulation: Option<SimConfig>,
 }
@@ -116,7 +116,7 @@ impl Sandbox {
             Some(c) => Some(Simulator::start(&store, c, shutdown.child_token()).await?),
             None => None,
         };
-        let router = http::router(app);
+        let router = http::router(app).merge(metrics_router(sim.as_ref()));
         let stop = shutdown.clone();
         let server = tokio::spawn(async move {
             let serve =
@@ -190,6 +190,11 @@ impl Sandbox {
     /// The simulated cluster, when [`SandboxConfig::simulation`] is set.
     pub fn simulator(&self) -> Option<&Simulator> {
         self.sim.as_ref()
+    }
+
+    /// The traffic simulator, when enabled.
+    pub fn traffic(&self) -> Option<&crate::traffic::Traffic> {
+        self.sim.as_ref().and_then(Simulator::traffic)
     }
 
     /// Request faults (409/429/500 on the next N requests, latency).
@@ -268,6 +273,18 @@ impl Drop for Sandbox {
     fn drop(&mut self) {
         self.shutdown.cancel();
     }
+}
+
+/// `GET /metrics` on the API port: the simulated traffic's metrics (OpenMetrics text).
+fn metrics_router(sim: Option<&Simulator>) -> axum::Router {
+    let traffic = sim.and_then(Simulator::traffic).cloned();
+    axum::Router::new().route(
+        "/metrics",
+        axum::routing::get(move || {
+            let text = traffic.as_ref().map(crate::traffic::Traffic::render_metrics).unwrap_or_else(|| "# EOF\n".into());
+            async move { ([(axum::http::header::CONTENT_TYPE, crate::traffic::metrics::CONTENT_TYPE)], text) }
+        }),
+    )
 }
 
 /// Builds a kube client from a kubeconfig file.

@@ -240,6 +240,7 @@ async fn graceful_deletion_keeps_pods_terminating_for_the_termination_delay() {
     let simulation = rollouts_sandbox::SimConfig {
         time_scale: 10.0,
         termination_delay: std::time::Duration::from_secs(5),
+        traffic: None,
         ..rollouts_sandbox::SimConfig::default()
     };
     let store = rollouts_sandbox::StoreConfig {

@@ -9,6 +9,7 @@
 //! | Deployment controller | [`deployment`] | hashed ReplicaSets, RollingUpdate/Recreate, status and conditions |
 //! | Endpoints controller | [`endpoints`] | Endpoints from ready/not-ready pods |
 //! | Job controller | [`job`] | one pod at a time, `Complete`/`Failed` |
+//! | traffic | [`crate::traffic`] | routed synthetic requests, the entrypoint, metrics |
 //!
 //! Pod behaviour comes from `sandbox.rollouts.dev/*` annotations and the `rollouts-demo` image tag
 //! ([`behaviour`]). ClusterIPs are allocated by the store on Service creation; garbage collection
@@ -40,6 +41,7 @@ use tokio_util::sync::CancellationToken;
 use crate::error::ApiError;
 use crate::registry::Gvr;
 use crate::store::{Store, WriteOptions};
+use crate::traffic::{Traffic, TrafficConfig};
 use behaviour::PodDefaults;
 use clock::SimClock;
 use runner::Shared;
@@ -86,6 +88,8 @@ pub struct SimConfig {
     pub nodes: Vec<String>,
     /// Which controllers run.
     pub controllers: Controllers,
+    /// The traffic simulator (None: off).
+    pub traffic: Option<TrafficConfig>,
 }
 
 impl Default for SimConfig {
@@ -96,6 +100,7 @@ impl Default for SimConfig {
             termination_delay: Duration::ZERO,
             nodes: vec!["sandbox-node-1".into(), "sandbox-node-2".into()],
             controllers: Controllers::default(),
+            traffic: Some(TrafficConfig::default()),
         }
     }
 }
@@ -111,17 +116,21 @@ pub enum SimError {
         /// The API error.
         source: ApiError,
     },
+    /// The traffic entrypoint could not bind.
+    #[error("starting the traffic entrypoint: {0}")]
+    Traffic(#[from] std::io::Error),
 }
 
 /// A running simulated cluster.
 pub struct Simulator {
     clock: SimClock,
     pause: watch::Sender<bool>,
+    traffic: Option<Traffic>,
     cancel: CancellationToken,
 }
 
 impl Simulator {
-    /// Registers the nodes and starts the enabled controllers. Everything
+    /// Registers the nodes and starts the enabled controllers and the traffic simulator. Everything
     /// stops when `cancel` is cancelled (or the simulator is dropped).
     pub async fn start(
         store: &Store,
@@ -150,7 +159,7 @@ impl Simulator {
             store: store.clone(),
             clock,
             cancel: cancel.clone(),
-            paused,
+            paused: paused.clone(),
         };
         if c.kubelet {
             let k = kubelet::Kubelet::new(
@@ -179,10 +188,29 @@ impl Simulator {
         if c.jobs {
             runner::spawn(job::JobController::new(store.clone()), shared.clone());
         }
-        Ok(Simulator { clock, pause, cancel })
+        let traffic = match &config.traffic {
+            Some(t) => Some(
+                Traffic::start(
+                    store.clone(),
+                    t.clone(),
+                    config.pods.clone(),
+                    clock,
+                    cancel.clone(),
+                    paused,
+                )
+                .await?,
+            ),
+            None => None,
+        };
+        Ok(Simulator {
+            clock,
+            pause,
+            traffic,
+            cancel,
+        })
     }
 
-    /// Stops reconciling; events and timers queue up.
+    /// Stops reconciling and sending load; events and timers queue up.
     pub fn pause(&self) {
         self.pause.send_replace(true);
     }
@@ -200,6 +228,19 @@ impl Simulator {
     /// The sandbox clock.
     pub fn clock(&self) -> SimClock {
         self.clock
+    }
+
+    /// The traffic simulator, when enabled.
+    pub fn traffic(&self) -> Option<&Traffic> {
+        self.traffic.as_ref()
+    }
+
+    /// The `/metrics` exposition (an empty OpenMetrics document when traffic is off).
+    pub fn render_metrics(&self) -> String {
+        self.traffic
+            .as_ref()
+            .map(Traffic::render_metrics)
+            .unwrap_or_else(|| "# EOF\n".to_string())
     }
 }
 

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 pub async fn sim_sandbox(time_scale: f64) -> Sandbox {
     let simulation = SimConfig {
         time_scale,
+        traffic: None,
         ..SimConfig::default()
     };
     Sandbox::start(SandboxConfig {

@@ -48,7 +48,10 @@ fn subresources(info: &ResourceInfo, version: &str) -> Vec<(String, Value)> {
         ));
     }
     if info.group.is_empty() && info.resource == "pods" {
-        out.push(("eviction".to_string(), json!({"group": "policy", "version": "v1", "kind": "Eviction"})));
+        out.push((
+            "eviction".to_string(),
+            json!({"group": "policy", "version": "v1", "kind": "Eviction"}),
+        ));
     }
     out
 }

@@ -281,8 +281,19 @@ fn metrics_router(sim: Option<&Simulator>) -> axum::Router {
     axum::Router::new().route(
         "/metrics",
         axum::routing::get(move || {
-            let text = traffic.as_ref().map(crate::traffic::Traffic::render_metrics).unwrap_or_else(|| "# EOF\n".into());
-            async move { ([(axum::http::header::CONTENT_TYPE, crate::traffic::metrics::CONTENT_TYPE)], text) }
+            let text = traffic
+                .as_ref()
+                .map(crate::traffic::Traffic::render_metrics)
+                .unwrap_or_else(|| "# EOF\n".into());
+            async move {
+                (
+                    [(
+                        axum::http::header::CONTENT_TYPE,
+                        crate::traffic::metrics::CONTENT_TYPE,
+                    )],
+                    text,
+                )
+            }
         }),
     )
 }

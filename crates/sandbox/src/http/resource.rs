@@ -226,7 +226,10 @@ async fn run(ctx: &Ctx<'_>, verb: &str, body: &[u8]) -> Result<Response<Body>, A
             // policy/v1 Eviction: no PodDisruptionBudgets are served, so every eviction is allowed and
             // deletes the pod (with the Eviction's deleteOptions).
             let eviction = decode_body(ctx.content_type, body)?;
-            let opts_body = eviction.get("deleteOptions").cloned().unwrap_or_else(|| serde_json::json!({}));
+            let opts_body = eviction
+                .get("deleteOptions")
+                .cloned()
+                .unwrap_or_else(|| serde_json::json!({}));
             let opts = delete_options(ctx.query, &opts_body)?;
             store.delete(gvr, ns, name, &opts)?;
             let mut status = success_status("", "pods", name, None);

@@ -18,10 +18,6 @@
 //! Enable it with [`crate::SandboxConfig::simulation`]; [`Simulator::pause`] stops every controller and
 //! the load (events and timers queue up) until [`Simulator::resume`].
 
-// The simulators speak the store's error type, `ApiError` (a `Status` body, 128 bytes); boxing it at
-// this boundary would only add conversions.
-#![allow(clippy::result_large_err)]
-
 pub mod behaviour;
 pub mod clock;
 pub mod deployment;

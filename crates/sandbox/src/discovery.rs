@@ -47,7 +47,18 @@ fn subresources(info: &ResourceInfo, version: &str) -> Vec<(String, Value)> {
             json!({"group": "autoscaling", "version": "v1", "kind": "Scale"}),
         ));
     }
+    if info.group.is_empty() && info.resource == "pods" {
+        out.push((
+            "eviction".to_string(),
+            json!({"group": "policy", "version": "v1", "kind": "Eviction"}),
+        ));
+    }
     out
+}
+
+/// The verbs of a subresource (`pods/eviction` is create-only).
+fn sub_verbs(sub: &str) -> &'static [&'static str] {
+    if sub == "eviction" { &["create"] } else { SUB_VERBS }
 }
 
 /// `APIResourceList` of one group version.
@@ -78,11 +89,11 @@ pub fn resource_list(reg: &Registry, group: &str, version: &str) -> Option<Value
                 "singularName": "",
                 "namespaced": info.namespaced,
                 "kind": kind["kind"],
-                "verbs": SUB_VERBS,
+                "verbs": sub_verbs(&sub),
             });
-            if sub == "scale" {
-                s["group"] = json!("autoscaling");
-                s["version"] = json!("v1");
+            if kind["group"] != json!(info.group) {
+                s["group"] = kind["group"].clone();
+                s["version"] = kind["version"].clone();
             }
             resources.push(s);
         }
@@ -155,7 +166,7 @@ fn discovery_resource(info: &ResourceInfo, version: &str) -> Value {
     }
     let subs: Vec<Value> = subresources(info, version)
         .into_iter()
-        .map(|(sub, kind)| json!({"subresource": sub, "responseKind": kind, "verbs": SUB_VERBS}))
+        .map(|(sub, kind)| json!({"subresource": sub, "responseKind": kind, "verbs": sub_verbs(&sub)}))
         .collect();
     if !subs.is_empty() {
         r["subresources"] = json!(subs);

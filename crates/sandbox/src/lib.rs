@@ -14,6 +14,9 @@
 //!   CustomResourceDefinition, SelfSubjectAccessReview (always allowed). Custom resources register from
 //!   CRD objects as on a real cluster; [`Sandbox::install_bundled_crds`] adds minimal Istio, SMI,
 //!   Gateway API and Traefik CRDs.
+//! * The simulated cluster ([`sim`], switched on by [`SandboxConfig::simulation`]): scheduler and
+//!   kubelet, ReplicaSet, Deployment, Endpoints and Job controllers writing through the store, and the
+//!   traffic simulator ([`traffic`]) with its loopback entrypoint and `/metrics` on the API port.
 //! * HTTP: legacy and aggregated discovery, `/version`, health, a minimal OpenAPI v3 (enough for kubectl's
 //!   server-side field validation), CRUD, list and watch (bookmarks, `sendInitialEvents`, in-stream 410,
 //!   `timeoutSeconds`), label and field selectors, the four patch types, `meta.k8s.io/v1 Table` for
@@ -77,9 +80,11 @@ pub mod protobuf;
 pub mod registry;
 mod sandbox;
 pub mod selectors;
+pub mod sim;
 pub mod smp;
 pub mod store;
 pub mod tables;
+pub mod traffic;
 pub mod validation;
 
 pub use error::ApiError;
@@ -87,7 +92,9 @@ pub use faults::{FaultVerbs, Faults, RequestLog, RequestRecord};
 pub use http::ServerConfig;
 pub use registry::{Gvr, Registry, ResourceInfo};
 pub use sandbox::{Sandbox, SandboxConfig, SandboxError, client_from_kubeconfig};
+pub use sim::{Controllers, SimConfig, SimError, Simulator};
 pub use store::{
     DeleteOptions, DeleteOutcome, EventKind, ListOptions, ObjectList, PatchBody, Propagation, Store,
     StoreConfig, Watch, WatchEvent, WatchOptions, WriteOptions,
 };
+pub use traffic::{SimResponse, Traffic, TrafficConfig};

@@ -16,6 +16,7 @@ use crate::error::ApiError;
 use crate::faults::{Faults, RequestLog};
 use crate::http::{self, App, ServerConfig};
 use crate::registry::Gvr;
+use crate::sim::{SimConfig, SimError, Simulator};
 use crate::store::{Store, StoreConfig, WriteOptions};
 
 /// Settings of a sandbox.
@@ -31,6 +32,9 @@ pub struct SandboxConfig {
     pub gc_interval: Option<Duration>,
     /// Where to write the kubeconfig; a private temporary directory when None.
     pub kubeconfig_path: Option<PathBuf>,
+    /// The simulated cluster (kubelet, controllers, traffic; see [`crate::sim`]). None: a bare API
+    /// server. A `time_scale` other than 1 also replaces the store's clock with the scaled one.
+    pub simulation: Option<SimConfig>,
 }
 
 /// Why a sandbox could not start.
@@ -50,6 +54,9 @@ pub enum SandboxError {
         /// The API error.
         source: Box<ApiError>,
     },
+    /// The simulated cluster could not start.
+    #[error("starting the simulated cluster: {0}")]
+    Simulation(#[from] SimError),
     /// A manifest was not valid YAML.
     #[error("parsing {what}: {message}")]
     Parse {
@@ -71,6 +78,7 @@ pub struct Sandbox {
     kubeconfig: PathBuf,
     _tempdir: Option<tempfile::TempDir>,
     client: kube::Client,
+    sim: Option<Simulator>,
 }
 
 fn kubeconfig_yaml(base_url: &str) -> String {
@@ -86,7 +94,13 @@ impl Sandbox {
     pub async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
         let addr = listener.local_addr()?;
-        let store = Store::new(config.store.clone());
+        let mut store_config = config.store.clone();
+        if let Some(sim) = &config.simulation
+            && sim.time_scale != 1.0
+        {
+            store_config.clock = crate::sim::clock::SimClock::new(sim.time_scale).timestamp_clock();
+        }
+        let store = Store::new(store_config);
         let faults = Faults::default();
         let log = RequestLog::default();
         let shutdown = CancellationToken::new();
@@ -98,7 +112,11 @@ impl Sandbox {
             shutdown: shutdown.clone(),
             server_address: addr.to_string(),
         });
-        let router = http::router(app);
+        let sim = match &config.simulation {
+            Some(c) => Some(Simulator::start(&store, c, shutdown.child_token()).await?),
+            None => None,
+        };
+        let router = http::router(app).merge(metrics_router(sim.as_ref()));
         let stop = shutdown.clone();
         let server = tokio::spawn(async move {
             let serve =
@@ -140,6 +158,7 @@ impl Sandbox {
             kubeconfig,
             _tempdir: tempdir,
             client,
+            sim,
         })
     }
 
@@ -166,6 +185,16 @@ impl Sandbox {
     /// The object store (for the simulated cluster and for assertions).
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The simulated cluster, when [`SandboxConfig::simulation`] is set.
+    pub fn simulator(&self) -> Option<&Simulator> {
+        self.sim.as_ref()
+    }
+
+    /// The traffic simulator, when enabled.
+    pub fn traffic(&self) -> Option<&crate::traffic::Traffic> {
+        self.sim.as_ref().and_then(Simulator::traffic)
     }
 
     /// Request faults (409/429/500 on the next N requests, latency).
@@ -244,6 +273,29 @@ impl Drop for Sandbox {
     fn drop(&mut self) {
         self.shutdown.cancel();
     }
+}
+
+/// `GET /metrics` on the API port: the simulated traffic's metrics (OpenMetrics text).
+fn metrics_router(sim: Option<&Simulator>) -> axum::Router {
+    let traffic = sim.and_then(Simulator::traffic).cloned();
+    axum::Router::new().route(
+        "/metrics",
+        axum::routing::get(move || {
+            let text = traffic
+                .as_ref()
+                .map(crate::traffic::Traffic::render_metrics)
+                .unwrap_or_else(|| "# EOF\n".into());
+            async move {
+                (
+                    [(
+                        axum::http::header::CONTENT_TYPE,
+                        crate::traffic::metrics::CONTENT_TYPE,
+                    )],
+                    text,
+                )
+            }
+        }),
+    )
 }
 
 /// Builds a kube client from a kubeconfig file.

@@ -169,6 +169,7 @@ async fn run(ctx: &Ctx<'_>, verb: &str, body: &[u8]) -> Result<Response<Body>, A
     let sub = rp.subresource.as_deref();
     if let Some(s) = sub
         && !matches!(s, "status" | "scale")
+        && !(s == "eviction" && info.group.is_empty() && info.resource == "pods" && verb == "create")
     {
         return Err(ApiError::no_such_resource());
     }
@@ -220,6 +221,20 @@ async fn run(ctx: &Ctx<'_>, verb: &str, body: &[u8]) -> Result<Response<Body>, A
             };
             let created = store.create(gvr, ns, obj, &write_options(ctx.query)?)?;
             Ok(json_response(201, &render(created)))
+        }
+        ("create", Some("eviction")) => {
+            // policy/v1 Eviction: no PodDisruptionBudgets are served, so every eviction is allowed and
+            // deletes the pod (with the Eviction's deleteOptions).
+            let eviction = decode_body(ctx.content_type, body)?;
+            let opts_body = eviction
+                .get("deleteOptions")
+                .cloned()
+                .unwrap_or_else(|| serde_json::json!({}));
+            let opts = delete_options(ctx.query, &opts_body)?;
+            store.delete(gvr, ns, name, &opts)?;
+            let mut status = success_status("", "pods", name, None);
+            status["code"] = serde_json::json!(201);
+            Ok(json_response(201, &status))
         }
         ("update", s) => {
             let obj = decode_body(ctx.content_type, body)?;

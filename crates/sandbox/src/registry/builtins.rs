@@ -86,6 +86,7 @@ fn b(
 pub fn builtins() -> Vec<ResourceInfo> {
     let mut v = vec![
         b("", "v1", "namespaces", "Namespace", false, &["ns"], "s"),
+        b("", "v1", "nodes", "Node", false, &["no"], "s"),
         b("", "v1", "pods", "Pod", true, &["po"], "asg"),
         b("", "v1", "services", "Service", true, &["svc"], "as"),
         b("", "v1", "endpoints", "Endpoints", true, &["ep"], ""),

@@ -72,7 +72,7 @@ pub fn validate_rollout_spec(
         Ok(selector) => {
             // Go converts the template to the internal type through JSON; a quantity Go cannot parse fails
             // that conversion and ends the validation.
-            if let Some(err) = first_bad_quantity(template_resource_lists(&spec.template)) {
+            if let Some(err) = first_bad_template_quantity(&spec.template) {
                 errs.push(FieldError::internal(&path.child("template"), err));
                 return errs;
             }
@@ -109,6 +109,13 @@ pub fn validate_rollout_spec(
     }
     errs.extend(validate_rollout_strategy(rollout, &path.child("strategy")));
     errs
+}
+
+/// The first resource quantity of the template's containers and init containers that Go cannot parse.
+/// Go fails to decode such a template: `lint` reports it as a decoding error, the controller as
+/// `spec.template: Internal error: <parse error>`.
+pub fn first_bad_template_quantity(template: &PodTemplateSpec) -> Option<crate::hash::QuantityError> {
+    first_bad_quantity(template_resource_lists(template))
 }
 
 /// The resource maps of every container of a template (for the quantity pre-check).

@@ -185,3 +185,21 @@ fn init_containers_share_names_with_containers() {
         ]
     );
 }
+
+#[test]
+fn volume_sources_checked_in_kubernetes_order() {
+    let mut t = pod(json!([{"name": "c", "image": "i"}]));
+    t["spec"]["volumes"] = json!([
+        {"name": "h", "hostPath": {"path": "/x", "type": "Pipe"}},
+        {"name": "s", "secret": {}},
+        {"name": "g", "gitRepo": {"repository": "r"}, "secret": {}}
+    ]);
+    assert_eq!(
+        errors(t),
+        vec![
+            "spec.template.spec.volumes[0].hostPath.type: Unsupported value: \"Pipe\": supported values: \"\", \"BlockDevice\", \"CharDevice\", \"Directory\", \"DirectoryOrCreate\", \"File\", \"FileOrCreate\", \"Socket\"",
+            "spec.template.spec.volumes[1].secret.secretName: Required value",
+            "spec.template.spec.volumes[2].secret: Forbidden: may not specify more than 1 volume type",
+        ]
+    );
+}

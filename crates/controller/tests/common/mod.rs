@@ -111,6 +111,7 @@ type Script = dyn Fn(&Snapshot, usize) -> Plan + Send + Sync;
 #[derive(Clone)]
 pub struct Scripted {
     calls: Arc<Mutex<Vec<String>>>,
+    last: Arc<Mutex<BTreeMap<String, Snapshot>>>,
     script: Arc<Script>,
 }
 
@@ -119,6 +120,7 @@ impl Scripted {
     pub fn new(script: impl Fn(&Snapshot, usize) -> Plan + Send + Sync + 'static) -> Self {
         Self {
             calls: Arc::default(),
+            last: Arc::default(),
             script: Arc::new(script),
         }
     }
@@ -134,6 +136,11 @@ impl Scripted {
     /// How many times `name` was planned.
     pub fn count(&self, name: &str) -> usize {
         self.calls.lock().unwrap().iter().filter(|n| *n == name).count()
+    }
+
+    /// The last snapshot planned for `name`.
+    pub fn last(&self, name: &str) -> Option<Snapshot> {
+        self.last.lock().unwrap().get(name).cloned()
     }
 
     /// Every planned rollout name, in order.
@@ -158,9 +165,10 @@ impl Scripted {
             let n = {
                 let mut calls = this.calls.lock().unwrap();
                 let n = calls.iter().filter(|c| **c == name).count();
-                calls.push(name);
+                calls.push(name.clone());
                 n
             };
+            this.last.lock().unwrap().insert(name, s.clone());
             (this.script)(s, n)
         }
     }

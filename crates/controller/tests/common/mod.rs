@@ -135,17 +135,22 @@ impl Scripted {
 
     /// How many times `name` was planned.
     pub fn count(&self, name: &str) -> usize {
-        self.calls.lock().unwrap().iter().filter(|n| *n == name).count()
+        self.calls
+            .lock()
+            .expect("lock")
+            .iter()
+            .filter(|n| *n == name)
+            .count()
     }
 
     /// The last snapshot planned for `name`.
     pub fn last(&self, name: &str) -> Option<Snapshot> {
-        self.last.lock().unwrap().get(name).cloned()
+        self.last.lock().expect("lock").get(name).cloned()
     }
 
     /// Every planned rollout name, in order.
     pub fn calls(&self) -> Vec<String> {
-        self.calls.lock().unwrap().clone()
+        self.calls.lock().expect("lock").clone()
     }
 
     /// Per-rollout plan counts.
@@ -163,12 +168,12 @@ impl Scripted {
         move |s: &Snapshot| {
             let name = s.rollout.metadata.name.clone().unwrap_or_default();
             let n = {
-                let mut calls = this.calls.lock().unwrap();
+                let mut calls = this.calls.lock().expect("lock");
                 let n = calls.iter().filter(|c| **c == name).count();
                 calls.push(name.clone());
                 n
             };
-            this.last.lock().unwrap().insert(name, s.clone());
+            this.last.lock().expect("lock").insert(name, s.clone());
             (this.script)(s, n)
         }
     }

@@ -11,12 +11,12 @@ use k8s_openapi::api::coordination::v1::Lease;
 use kube::Api;
 use tokio::io::AsyncReadExt;
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// Two distinct free ports (both listeners are held until both are chosen).
+fn free_ports() -> (u16, u16) {
+    let port = |l: &std::net::TcpListener| l.local_addr().expect("local address").port();
+    let a = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let b = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    (port(&a), port(&b))
 }
 
 #[tokio::test]

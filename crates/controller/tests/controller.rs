@@ -28,13 +28,13 @@ fn owned_rs(ro: &Rollout, hash: &str) -> ReplicaSet {
                      "annotations": {"kubectl.kubernetes.io/last-applied-configuration": "{\"big\":true}",
                                      "rollout.argoproj.io/revision": "1"},
                      "ownerReferences": [{"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout",
-                                          "name": ro.name_any(), "uid": ro.uid().unwrap(), "controller": true}]},
+                                          "name": ro.name_any(), "uid": ro.uid().expect("a stored rollout has a uid"), "controller": true}]},
         "spec": {"replicas": 1,
                  "selector": {"matchLabels": {"app": ro.name_any(), "rollouts-pod-template-hash": hash}},
                  "template": {"metadata": {"labels": {"app": ro.name_any(), "rollouts-pod-template-hash": hash}},
                               "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}
     }))
-    .unwrap()
+    .expect("fixture")
 }
 
 #[tokio::test]

@@ -26,7 +26,7 @@ fn executor(sb: &Sandbox) -> Executor {
 
 fn owner(ro: &Rollout) -> Value {
     json!([{"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "name": ro.name_any(),
-            "uid": ro.uid().unwrap(), "controller": true, "blockOwnerDeletion": true}])
+            "uid": ro.uid().expect("a stored rollout has a uid"), "controller": true, "blockOwnerDeletion": true}])
 }
 
 fn replica_set(ro: &Rollout, hash: &str) -> ReplicaSet {
@@ -39,7 +39,7 @@ fn replica_set(ro: &Rollout, hash: &str) -> ReplicaSet {
                  "template": {"metadata": {"labels": {"app": "web", "rollouts-pod-template-hash": hash}},
                               "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}
     }))
-    .unwrap()
+    .expect("fixture")
 }
 
 fn analysis_run(ro: &Rollout, name: &str) -> AnalysisRun {
@@ -48,7 +48,7 @@ fn analysis_run(ro: &Rollout, name: &str) -> AnalysisRun {
         "metadata": {"name": name, "namespace": "default", "ownerReferences": owner(ro)},
         "spec": {"metrics": [{"name": "m", "provider": {"job": {"spec": {"template": {"spec": {}}}}}}]}
     }))
-    .unwrap()
+    .expect("fixture")
 }
 
 fn experiment(ro: &Rollout, name: &str) -> Experiment {
@@ -57,7 +57,7 @@ fn experiment(ro: &Rollout, name: &str) -> Experiment {
         "metadata": {"name": name, "namespace": "default", "ownerReferences": owner(ro)},
         "spec": {"templates": []}
     }))
-    .unwrap()
+    .expect("fixture")
 }
 
 async fn create<K>(sb: &Sandbox, obj: Value) -> K
@@ -68,11 +68,11 @@ where
         + serde::de::DeserializeOwned
         + std::fmt::Debug,
 {
-    let obj: K = serde_json::from_value(obj).unwrap();
+    let obj: K = serde_json::from_value(obj).expect("fixture");
     Api::<K>::namespaced(sb.client(), "default")
         .create(&PostParams::default(), &obj)
         .await
-        .unwrap()
+        .expect("create")
 }
 
 fn plan(actions: Vec<Action>) -> Plan {

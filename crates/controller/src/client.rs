@@ -1,11 +1,14 @@
 //! Building the kube client: from `--kubeconfig` or inferred (`$KUBECONFIG`, `~/.kube/config`, in-cluster),
-//! with a tower layer that counts every request into `controller_clientset_k8s_request_total`
-//! (Argo's `kubeclientmetrics` transport wrapper).
+//! with a tower layer that throttles requests with client-go's token bucket (`--qps`, `--burst`) and
+//! counts every request into `controller_clientset_k8s_request_total` (Argo's `kubeclientmetrics`
+//! transport wrapper).
 
 use std::future::Future;
 use std::path::Path;
 use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 use http::{Method, Request, Response, Uri};
 use kube::client::{Body, ClientBuilder};
@@ -30,20 +33,59 @@ pub async fn load_config(kubeconfig: Option<&Path>) -> Result<Config> {
     }
 }
 
-/// A client for `config` whose requests are counted in `metrics`.
-pub fn build_client(config: Config, metrics: &Metrics) -> Result<Client> {
+/// A client for `config` whose requests are counted in `metrics` and, when given, throttled.
+pub fn build_client(config: Config, metrics: &Metrics, limiter: Option<Arc<RateLimiter>>) -> Result<Client> {
     let builder = ClientBuilder::try_from(config).map_err(|e| Error::Config(e.to_string()))?;
-    Ok(builder
-        .with_layer(&CountRequests {
-            metrics: metrics.clone(),
-        })
-        .build())
+    let layer = CountRequests {
+        metrics: metrics.clone(),
+        limiter,
+    };
+    Ok(builder.with_layer(&layer).build())
 }
 
-/// The layer counting requests.
+/// client-go's client-side token bucket: `burst` requests at once, refilled at `qps` per second.
+#[derive(Debug)]
+pub struct RateLimiter {
+    qps: f64,
+    burst: f64,
+    /// Tokens left (negative: reserved ahead) and when they were counted.
+    state: Mutex<(f64, Instant)>,
+}
+
+impl RateLimiter {
+    /// A limiter, or `None` (no throttling) when `qps` is not positive.
+    pub fn new(qps: f32, burst: u32) -> Option<Arc<Self>> {
+        let qps = f64::from(qps);
+        let burst = f64::from(burst.max(1));
+        (qps > 0.0).then(|| {
+            Arc::new(Self {
+                qps,
+                burst,
+                state: Mutex::new((burst, Instant::now())),
+            })
+        })
+    }
+
+    /// Takes one token and says how long to wait before it may be used.
+    pub fn reserve(&self) -> Duration {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let now = Instant::now();
+        let refilled = state.0 + now.duration_since(state.1).as_secs_f64() * self.qps;
+        let left = refilled.min(self.burst) - 1.0;
+        *state = (left, now);
+        if left >= 0.0 {
+            Duration::ZERO
+        } else {
+            Duration::from_secs_f64(-left / self.qps)
+        }
+    }
+}
+
+/// The layer throttling and counting requests.
 #[derive(Clone, Debug)]
 pub struct CountRequests {
     metrics: Metrics,
+    limiter: Option<Arc<RateLimiter>>,
 }
 
 impl<S> tower::Layer<S> for CountRequests {
@@ -53,15 +95,17 @@ impl<S> tower::Layer<S> for CountRequests {
         Counted {
             inner,
             metrics: self.metrics.clone(),
+            limiter: self.limiter.clone(),
         }
     }
 }
 
-/// The service counting requests.
+/// The service throttling and counting requests.
 #[derive(Clone, Debug)]
 pub struct Counted<S> {
     inner: S,
     metrics: Metrics,
+    limiter: Option<Arc<RateLimiter>>,
 }
 
 impl<S, B> tower::Service<Request<Body>> for Counted<S>
@@ -80,8 +124,13 @@ where
     fn call(&mut self, req: Request<Body>) -> Self::Future {
         let mut labels = request_labels(req.method(), req.uri());
         let metrics = self.metrics.clone();
+        let wait = self.limiter.as_ref().map_or(Duration::ZERO, |l| l.reserve());
+        // The client's response future is lazy: nothing is sent before it is first polled, after the wait.
         let fut = self.inner.call(req);
         Box::pin(async move {
+            if !wait.is_zero() {
+                tokio::time::sleep(wait).await;
+            }
             let res = fut.await;
             labels.status_code = res.as_ref().map_or(0, |r| r.status().as_u16()).to_string();
             metrics.request(labels);
@@ -140,6 +189,25 @@ pub fn request_labels(method: &Method, uri: &Uri) -> RequestLabels {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_token_bucket_allows_a_burst_then_paces_at_qps() {
+        let limiter = RateLimiter::new(10.0, 3).unwrap();
+        for _ in 0..3 {
+            assert_eq!(limiter.reserve(), Duration::ZERO);
+        }
+        let wait = limiter.reserve();
+        assert!(
+            wait > Duration::from_millis(80) && wait <= Duration::from_millis(100),
+            "{wait:?}"
+        );
+        let next = limiter.reserve();
+        assert!(
+            next > Duration::from_millis(180) && next <= Duration::from_millis(200),
+            "{next:?}"
+        );
+        assert!(RateLimiter::new(0.0, 10).is_none(), "qps 0 disables throttling");
+    }
 
     fn labels(method: Method, uri: &str) -> (String, String, String, String) {
         let l = request_labels(&method, &uri.parse().unwrap());

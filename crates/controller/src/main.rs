@@ -28,7 +28,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
     let config = client::load_config(args.kubeconfig.as_deref()).await?;
     let default_namespace = config.default_namespace.clone();
     let metrics = Metrics::new();
-    let kube = client::build_client(config, &metrics)?;
+    let kube = client::build_client(config, &metrics, client::RateLimiter::new(args.qps, args.burst))?;
     let scope = Scope {
         namespace: args.watch_namespace(&default_namespace),
         instance_id: args.instance_id.clone(),

@@ -65,7 +65,7 @@ async fn metrics_carry_argo_names_and_labels() {
     });
     let metrics = Metrics::new();
     let config = client::load_config(Some(sb.kubeconfig_path())).await.unwrap();
-    let counted = client::build_client(config, &metrics).unwrap();
+    let counted = client::build_client(config, &metrics, client::RateLimiter::new(1000.0, 1000)).unwrap();
     let ctl = start_with(
         RolloutController::new(counted, settings(), planner.planner()).with_metrics(metrics.clone()),
     );

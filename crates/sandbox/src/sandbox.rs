@@ -15,6 +15,7 @@ use crate::crds;
 use crate::error::ApiError;
 use crate::faults::{Faults, RequestLog};
 use crate::http::{self, App, ServerConfig};
+use crate::promql::{Engine, PromApi, Scraper, SharedTsdb, Tsdb};
 use crate::registry::Gvr;
 use crate::sim::{SimConfig, SimError, Simulator};
 use crate::store::{Store, StoreConfig, WriteOptions};
@@ -35,6 +36,9 @@ pub struct SandboxConfig {
     /// The simulated cluster (kubelet, controllers, traffic; see [`crate::sim`]). None: a bare API
     /// server. A `time_scale` other than 1 also replaces the store's clock with the scaled one.
     pub simulation: Option<SimConfig>,
+    /// How often the built-in Prometheus scrapes the sandbox's own `/metrics` (None: 5 s). Its query API
+    /// (`/api/v1/query`, `/api/v1/query_range`) is always served on the API port.
+    pub prometheus_scrape_interval: Option<Duration>,
 }
 
 /// Why a sandbox could not start.
@@ -79,6 +83,7 @@ pub struct Sandbox {
     _tempdir: Option<tempfile::TempDir>,
     client: kube::Client,
     sim: Option<Simulator>,
+    tsdb: SharedTsdb,
 }
 
 fn kubeconfig_yaml(base_url: &str) -> String {
@@ -116,7 +121,21 @@ impl Sandbox {
             Some(c) => Some(Simulator::start(&store, c, shutdown.child_token()).await?),
             None => None,
         };
-        let router = http::router(app).merge(metrics_router(sim.as_ref()));
+        let tsdb: SharedTsdb = Arc::new(std::sync::RwLock::new(Tsdb::default()));
+        spawn_scraper(
+            &tsdb,
+            sim.as_ref(),
+            config
+                .prometheus_scrape_interval
+                .unwrap_or(DEFAULT_SCRAPE_INTERVAL),
+            shutdown.clone(),
+        );
+        let router = http::router(app)
+            .merge(metrics_router(sim.as_ref()))
+            .merge(crate::promql::router(PromApi::new(
+                Arc::clone(&tsdb),
+                Engine::default(),
+            )));
         let stop = shutdown.clone();
         let server = tokio::spawn(async move {
             let serve =
@@ -159,7 +178,13 @@ impl Sandbox {
             _tempdir: tempdir,
             client,
             sim,
+            tsdb,
         })
+    }
+
+    /// The built-in Prometheus' database (the sandbox's `/metrics`, scraped on an interval).
+    pub fn prometheus_tsdb(&self) -> &SharedTsdb {
+        &self.tsdb
     }
 
     /// A kube client for this sandbox (over loopback TCP, built from the kubeconfig).
@@ -273,6 +298,35 @@ impl Drop for Sandbox {
     fn drop(&mut self) {
         self.shutdown.cancel();
     }
+}
+
+/// Scrape interval of the built-in Prometheus when none is configured.
+const DEFAULT_SCRAPE_INTERVAL: Duration = Duration::from_secs(5);
+
+/// Scrapes the simulated traffic's metrics into `tsdb` every `interval` (wall-clock time, as the
+/// query API and Argo's analysis use), until `stop`. Without a traffic simulator there is nothing to
+/// scrape and the database stays empty.
+fn spawn_scraper(tsdb: &SharedTsdb, sim: Option<&Simulator>, interval: Duration, stop: CancellationToken) {
+    let Some(traffic) = sim.and_then(Simulator::traffic).cloned() else {
+        return;
+    };
+    let mut scraper = Scraper::new(
+        Arc::clone(tsdb),
+        interval,
+        Box::new(move || Ok(traffic.render_metrics())),
+    );
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(interval);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            tokio::select! {
+                _ = stop.cancelled() => break,
+                _ = tick.tick() => {
+                    scraper.tick(crate::promql::api::system_now_ms());
+                }
+            }
+        }
+    });
 }
 
 /// `GET /metrics` on the API port: the simulated traffic's metrics (OpenMetrics text).

@@ -278,3 +278,70 @@ async fn background_load_reaches_every_target() {
     })
     .await;
 }
+
+/// The JSON body of a Prometheus API answer from the sandbox's own port.
+async fn prom_query(sb: &Sandbox, path_and_query: &str) -> (u16, Value) {
+    let (status, _, body) = common::plain_get(sb.addr(), path_and_query).await;
+    (status, serde_json::from_str(&body).unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn the_built_in_prometheus_answers_queries_about_simulated_traffic() {
+    let traffic = TrafficConfig {
+        service_rps: 50.0,
+        host_rps: 0.0,
+        ..TrafficConfig::default()
+    };
+    let sb = Sandbox::start(SandboxConfig {
+        simulation: Some(SimConfig {
+            traffic: Some(traffic),
+            ..SimConfig::default()
+        }),
+        prometheus_scrape_interval: Some(std::time::Duration::from_millis(200)),
+        ..SandboxConfig::default()
+    })
+    .await
+    .expect("sandbox starts");
+    revision(&sb, "abc", "blue", 2, json!({}));
+    service(&sb, "demo", json!({"app": "demo"}));
+    wait_ready(&sb, "app=demo", 2).await;
+
+    // sum(http_requests_total{service="demo"}) grows once the scraper has seen the load.
+    let instant = "/api/v1/query?query=sum(http_requests_total%7Bservice%3D%22demo%22%7D)";
+    let total = wait_for("requests to demo in the built-in Prometheus", 30, || async {
+        let (status, body) = prom_query(&sb, instant).await;
+        let v: f64 = body["data"]["result"][0]["value"][1].as_str()?.parse().ok()?;
+        (status == 200 && body["status"] == "success" && v > 0.0).then_some(v)
+    })
+    .await;
+    assert!(total > 0.0);
+
+    // A rate over a short window is positive and the success ratio of healthy pods is 1.
+    let ratio = "/api/v1/query?query=sum(rate(http_requests_total%7Bservice%3D%22demo%22%2Cstatus%21~%225..%22%7D%5B5s%5D))%20%2F%20sum(rate(http_requests_total%7Bservice%3D%22demo%22%7D%5B5s%5D))";
+    let success = wait_for("a success ratio", 30, || async {
+        let (_, body) = prom_query(&sb, ratio).await;
+        body["data"]["result"][0]["value"][1]
+            .as_str()?
+            .parse::<f64>()
+            .ok()
+    })
+    .await;
+    assert!(
+        (success - 1.0).abs() < 1e-9,
+        "healthy pods answer 2xx only: {success}"
+    );
+
+    // Range queries answer a matrix; a bad query answers Prometheus' error JSON.
+    let now = rollouts_sandbox::promql::api::system_now_ms() as f64 / 1000.0;
+    let range = format!(
+        "/api/v1/query_range?query=sum(http_requests_total)&start={}&end={now}&step=1",
+        now - 5.0
+    );
+    let (status, body) = prom_query(&sb, &range).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["resultType"], "matrix");
+    let (status, body) = prom_query(&sb, "/api/v1/query?query=sum(").await;
+    assert_eq!(status, 400);
+    assert_eq!(body["errorType"], "bad_data");
+    sb.shutdown().await;
+}

@@ -32,6 +32,12 @@ enum Command {
         short: bool,
     },
     Lint(cmd::lint::LintArgs),
+    /// Run the embedded sandbox cluster in the foreground
+    #[command(
+        long_about = "Run the embedded sandbox cluster (a Kubernetes-compatible API server with simulated pods, \
+                      traffic and Prometheus) with the Rollout CRDs installed, until interrupted."
+    )]
+    Sandbox(cmd::sandbox::SandboxArgs),
 }
 
 fn main() -> anyhow::Result<ExitCode> {
@@ -42,5 +48,9 @@ fn main() -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Lint(args) => Ok(cmd::lint::run(&args)),
+        Command::Sandbox(args) => {
+            cmd::sandbox::run(&args)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }

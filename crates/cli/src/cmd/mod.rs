@@ -1,4 +1,5 @@
 //! The plugin's commands, one module each, mirroring `pkg/kubectl-argo-rollouts/cmd/*`.
 
 pub mod lint;
+pub mod sandbox;
 pub mod version;

@@ -4,7 +4,6 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
-use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -34,31 +33,8 @@ pub async fn sandbox() -> Sandbox {
     sb
 }
 
-/// Polls `f` until it returns `Some`, failing the test after `secs` seconds.
-pub async fn wait_for<T, F, Fut>(what: &str, secs: u64, mut f: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
-    loop {
-        if let Some(v) = f().await {
-            return v;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-/// Awaits `fut` with a timeout, failing the test if it does not finish.
-pub async fn within<T>(what: &str, secs: u64, fut: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(secs), fut)
-        .await
-        .unwrap_or_else(|_| panic!("timed out: {what}"))
-}
+#[allow(unused_imports)] // not every test binary uses both
+pub use rollouts_testkit::{wait_for, within};
 
 /// A canary Rollout named `name` in `default` with canary/stable Services `<name>-canary`/`<name>-stable`.
 pub fn rollout(name: &str) -> Rollout {

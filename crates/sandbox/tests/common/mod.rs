@@ -2,9 +2,6 @@
 //! timeout (never sleeping as synchronisation), raw HTTP requests through the kube client, and fixtures.
 #![allow(dead_code)]
 
-use std::future::Future;
-use std::time::Duration;
-
 use kube::Client;
 use rollouts_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{Value, json};
@@ -16,31 +13,8 @@ pub async fn sandbox() -> Sandbox {
         .expect("sandbox starts")
 }
 
-/// Polls `f` until it returns `Some`, failing the test after `secs` seconds.
-pub async fn wait_for<T, F, Fut>(what: &str, secs: u64, mut f: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Option<T>>,
-{
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
-    loop {
-        if let Some(v) = f().await {
-            return v;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-/// Awaits `fut` with a timeout, failing the test if it does not finish.
-pub async fn within<T>(what: &str, secs: u64, fut: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(secs), fut)
-        .await
-        .unwrap_or_else(|_| panic!("timed out: {what}"))
-}
+#[allow(unused_imports)] // not every test binary uses both
+pub use rollouts_testkit::{wait_for, within};
 
 /// A raw request through the kube client; returns (status code, body as JSON or a string).
 pub async fn raw(

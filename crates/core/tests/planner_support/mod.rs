@@ -265,6 +265,20 @@ pub fn new_service(name: &str, selected_hash: Option<&str>, managed_by: Option<&
     .expect("service")
 }
 
+/// A pod of `rs`, created at `created`, Ready since then.
+pub fn new_pod(name: &str, rs: &ReplicaSet, created: Timestamp) -> Pod {
+    serde_json::from_value(json!({
+        "metadata": {
+            "name": name, "namespace": "default", "creationTimestamp": ts(created),
+            "labels": rs.spec.selector.match_labels,
+            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": rs.metadata.name,
+                                 "uid": rs.metadata.uid, "controller": true, "blockOwnerDeletion": true}]
+        },
+        "status": {"conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": ts(created)}]}
+    }))
+    .expect("pod")
+}
+
 /// A snapshot of the rollout and ReplicaSets at [`now`].
 pub fn snapshot(ro: &Rollout, rss: &[ReplicaSet]) -> Snapshot {
     let mut snap = Snapshot::new(ro.clone(), now());
@@ -494,6 +508,22 @@ impl Cluster {
                     }
                 }
                 Action::EvictPod { name } => self.pods.retain(|p| p.metadata.name.as_deref() != Some(name)),
+                Action::PatchPod { name, patch } => {
+                    let pod = self
+                        .pods
+                        .iter_mut()
+                        .find(|p| p.metadata.name.as_deref() == Some(name.as_str()))
+                        .expect("patched pod exists");
+                    *pod = merged(pod, patch);
+                }
+                Action::PatchReplicaSet { name, patch } => {
+                    let rs = self
+                        .replica_sets
+                        .iter_mut()
+                        .find(|rs| rs.metadata.name.as_deref() == Some(name.as_str()))
+                        .expect("patched ReplicaSet exists");
+                    *rs = merged(rs, patch);
+                }
                 Action::Event(event) => self.events.push(event.clone()),
                 other => panic!("the test cluster does not model {other:?}"),
             }

@@ -16,7 +16,7 @@ use rollouts_api::enums::PauseReason;
 use rollouts_api::keys::{DESIRED_REPLICAS_ANNOTATION, POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION};
 use rollouts_api::rollout::PauseCondition;
 use rollouts_api::{Rollout, RolloutStatus};
-use rollouts_core::conditions::compute_step_hash;
+use rollouts_core::conditions::{compute_step_hash, set_rollout_condition};
 use rollouts_core::phase::calculate_rollout_phase;
 use rollouts_core::{Action, Event, Plan, Snapshot, merge_patch, planner};
 use serde_json::{Value, json};
@@ -277,6 +277,25 @@ pub fn new_pod(name: &str, rs: &ReplicaSet, created: Timestamp) -> Pod {
         "status": {"conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": ts(created)}]}
     }))
     .expect("pod")
+}
+
+/// A ReplicaSet's name.
+pub fn rs_name(rs: &k8s_openapi::api::apps::v1::ReplicaSet) -> String {
+    rs.metadata.name.clone().expect("name")
+}
+
+/// `newProgressingCondition(RolloutPausedReason, ...)` and `newPausedCondition(true)` on the rollout.
+pub fn set_paused_conditions(ro: &mut rollouts_api::Rollout) {
+    set_rollout_condition(
+        st(ro),
+        condition(cond(
+            "Progressing",
+            "Unknown",
+            "RolloutPaused",
+            "Rollout is paused",
+        )),
+    );
+    set_rollout_condition(st(ro), condition(paused(true)));
 }
 
 /// A snapshot of the rollout and ReplicaSets at [`now`].

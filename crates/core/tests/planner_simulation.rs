@@ -442,3 +442,67 @@ fn rolling_update_without_steps_respects_surge_and_unavailability() {
     rolling_update(5, serde_json::json!(0), serde_json::json!(1), 0, 1);
     rolling_update(3, serde_json::json!(1), serde_json::json!(0), 1, 0);
 }
+
+#[test]
+fn template_change_mid_rollout_restarts_the_steps() {
+    // A third template while the second is paused: the second ReplicaSet is scaled away, the steps start
+    // over for the third, the stable is untouched.
+    let (mut cluster, v1, v2) = updated_and_paused();
+    cluster.edit_spec(|ro| {
+        ro.spec.template.spec.as_mut().expect("pod spec").containers[0].image =
+            Some("argoproj/rollouts-demo:green".into());
+    });
+    let v3 = hash(&cluster.rollout);
+    let timeline = run(&mut cluster, |_| {});
+    let st = status(&cluster);
+    assert_eq!(
+        (st.phase.clone(), st.current_step_index),
+        (Some(RolloutPhase::Paused), Some(1))
+    );
+    assert_eq!(
+        (st.stable_rs.as_str(), st.current_pod_hash.as_str()),
+        (v1.as_str(), v3.as_str())
+    );
+    assert_eq!(
+        (pods(&cluster, &v3), pods(&cluster, &v2), pods(&cluster, &v1)),
+        ((1, 1), (0, 0), (4, 4))
+    );
+    assert_eq!(selector(&cluster, "demo-canary-preview"), v3);
+    assert_eq!(
+        messages(&timeline, "RolloutUpdated"),
+        ["Rollout updated to revision 3"]
+    );
+    assert_settled(&cluster);
+}
+
+#[test]
+fn spec_paused_halts_an_update_until_unpaused() {
+    let mut cluster = canary_cluster();
+    run(&mut cluster, |_| {});
+    let v1 = hash(&cluster.rollout);
+    cluster.edit_spec(|ro| {
+        ro.spec.paused = true;
+        ro.spec.template.spec.as_mut().expect("pod spec").containers[0].image =
+            Some("argoproj/rollouts-demo:yellow".into());
+    });
+    let v2 = hash(&cluster.rollout);
+    run(&mut cluster, |c| {
+        assert_eq!(pods(c, &v1).0, 5, "no scaling while paused")
+    });
+    let st = status(&cluster);
+    assert_eq!(
+        (st.phase.clone(), st.message.as_str()),
+        (Some(RolloutPhase::Paused), "manually paused")
+    );
+    assert_eq!((pods(&cluster, &v2), pods(&cluster, &v1)), ((0, 0), (5, 5)));
+    assert_settled(&cluster);
+
+    cluster.edit_spec(|ro| ro.spec.paused = false);
+    run(&mut cluster, |_| {});
+    let st = status(&cluster);
+    assert_eq!(
+        (st.message.as_str(), st.current_step_index),
+        ("CanaryPauseStep", Some(1))
+    );
+    assert_eq!((pods(&cluster, &v2), pods(&cluster, &v1)), ((1, 1), (4, 4)));
+}

@@ -451,3 +451,25 @@ fn test_progress_deadline_abort() {
     cluster.now = at(1);
     assert_eq!(scalings(&cluster.plan()), [(rs2, 0)]);
 }
+
+#[test]
+fn test_min_ready_seconds_synced_to_new_replica_set() {
+    // syncReplicaSetRevision: a changed minReadySeconds is written to the new ReplicaSet, and Go goes on
+    // with the updated object (the next write of it carries no stale resourceVersion).
+    let mut r = canary_rollout("foo", 1, json!(null), None, json!(1), json!(0));
+    st(&mut r).stable_rs = hash(&r);
+    let mut rs = new_replica_set_with_status(&r, 1, 1);
+    rs.metadata.resource_version = Some("7".into());
+    r.spec.min_ready_seconds = 10;
+    let plan = planner::plan(&snapshot(&r, &[rs.clone()]));
+    let updates = rs_updates(&plan);
+    assert_eq!(updates.len(), 1, "{:?}", plan.actions);
+    assert_eq!(
+        (
+            updates[0].min_ready_seconds,
+            updates[0].resource_version.as_deref()
+        ),
+        (Some(10), Some("7"))
+    );
+    assert_eq!(updates[0].replicas, None);
+}

@@ -67,8 +67,9 @@ pub enum Action {
     PatchRollout { patch: Value },
 
     // === ReplicaSets ===
-    /// Create a ReplicaSet (`<rollout>-<hash>`, replicas 0). AlreadyExists with a different template
-    /// makes the next plan bump `status.collisionCount`.
+    /// Create a ReplicaSet (`<rollout>-<hash>`, replicas 0). On AlreadyExists the executor stops; the next
+    /// plan sees the ReplicaSet of that name in the snapshot and takes it (same owner and template) or
+    /// bumps `status.collisionCount`.
     CreateReplicaSet(Box<ReplicaSet>),
     /// Scale a ReplicaSet and/or rewrite its annotations (desired-replicas, revision,
     /// revision-history, scale-down-deadline, ephemeral-metadata) and template metadata. Argo sends a

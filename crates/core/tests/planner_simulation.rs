@@ -506,3 +506,27 @@ fn spec_paused_halts_an_update_until_unpaused() {
     );
     assert_eq!((pods(&cluster, &v2), pods(&cluster, &v1)), ((1, 1), (4, 4)));
 }
+
+#[test]
+fn promote_full_skips_the_remaining_steps() {
+    // `promote --full` while paused: the pause is cleared, the new ReplicaSet goes to full scale within the
+    // surge, then becomes stable; no further pause.
+    let (mut cluster, v1, v2) = updated_and_paused();
+    cluster.edit_status(|s| s.promote_full = true);
+    let timeline = run(&mut cluster, |_| {});
+    assert!(messages(&timeline, "RolloutPaused").is_empty());
+    assert_eq!(
+        messages(&timeline, "RolloutCompleted"),
+        [format!(
+            "Rollout completed update to revision 2 ({v2}): Full promotion requested"
+        )]
+    );
+    let st = status(&cluster);
+    assert_eq!(
+        (st.phase.clone(), st.stable_rs.as_str()),
+        (Some(RolloutPhase::Healthy), v2.as_str())
+    );
+    assert_eq!((st.current_step_index, st.promote_full), (Some(8), false));
+    assert_eq!((pods(&cluster, &v2), pods(&cluster, &v1)), ((5, 5), (0, 0)));
+    assert_settled(&cluster);
+}

@@ -3,16 +3,16 @@
 //! `rolloutContext.reconcile` (`rollout/controller.go`, `rollout/context.go`) for the canary strategy
 //! without traffic routing.
 //!
-//! Module map, each a port of the Go file it names: [`context`] (the `rolloutContext`), [`claim`]
-//! (ReplicaSet adoption, label selectors), [`sync`] (`sync.go`: new ReplicaSet, revisions, scaling events,
-//! paused conditions, rollbacks, promotion), [`status`] (`persistRolloutStatus`, conditions),
-//! [`replicasets`] (`replicaset.go`), [`canary`] (`canary.go`), [`services`] (`service.go`), [`restart`]
-//! (`restart.go`), [`ephemeral`] (`ephemeralmetadata.go`), plus [`annotations`] and [`affinity`] from
+//! Module map, each a port of the Go file it names: `context` (the `rolloutContext`), `claim`
+//! (ReplicaSet adoption, label selectors), `sync` (`sync.go`: new ReplicaSet, revisions, scaling events,
+//! paused conditions, rollbacks, promotion), `status` (`persistRolloutStatus`, conditions),
+//! `replicasets` (`replicaset.go`), `canary` (`canary.go`), `services` (`service.go`), `restart`
+//! (`restart.go`), `ephemeral` (`ephemeralmetadata.go`), plus `annotations` and `affinity` from
 //! `utils/`. Blue-green, traffic routing, analysis, experiments and step plugins plug into the same
 //! context at the places `canary.rs` marks.
 //!
 //! Where Go writes mid-reconcile and goes on, the plan carries the write as an action and the context
-//! goes on with the object as Go does (see [`context`]). Where Go ends a reconcile after a write
+//! goes on with the object as Go does (see `context`). Where Go ends a reconcile after a write
 //! (creating the new ReplicaSet, writing paused conditions, defaulting `spec.replicas`), so does the plan:
 //! the next snapshot shows the result, and a crash between two actions is repaired by the next plan.
 //!

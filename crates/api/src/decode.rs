@@ -7,28 +7,51 @@
 //! reject unknown fields with Go's strict-decoding message: serde can only tell afterwards, so decode,
 //! serialize back, and compare with the input — [`unknown_fields`] lists what the round trip dropped.
 
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// Deserializes a document into one of the kinds like Go's `json.Unmarshal`: a missing or `null`
 /// `metadata` or `spec` is an empty object and a `null` `status` is absent (YAML `metadata:` with
 /// nothing after it is `null`). Everything else is plain serde.
-pub fn from_value<T: DeserializeOwned>(mut value: Value) -> Result<T, serde_json::Error> {
+pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, serde_json::Error> {
+    serde_json::from_value(go_like_root(value))
+}
+
+/// The root normalisation of [`from_value`]: a missing or `null` `metadata` or `spec` becomes an empty
+/// object and a `null` `status` is removed.
+pub fn go_like_root(mut value: Value) -> Value {
     if let Value::Object(root) = &mut value {
         for key in ["metadata", "spec"] {
             if root.get(key).is_none_or(Value::is_null) {
-                root.insert(key.to_owned(), Value::Object(serde_json::Map::new()));
+                root.insert(key.to_owned(), Value::Object(Map::new()));
             }
         }
         if root.get("status").is_some_and(Value::is_null) {
             root.remove("status");
         }
     }
-    serde_json::from_value(value)
+    value
+}
+
+/// Decodes `document` into `T` strictly, as `lint` does with Go's `yaml.UnmarshalStrict`. The error is
+/// the message `lint` prints after `Error: `: Go's unknown-field message for the first unknown field
+/// (keys in sorted order, depth first: lint re-marshals every document with sorted keys), or the
+/// decoding error.
+pub fn decode_strict<T: DeserializeOwned + Serialize>(document: &Value) -> Result<T, String> {
+    let document = go_like_root(document.clone());
+    let typed: T = serde_json::from_value(document.clone())
+        .map_err(|e| format!("error unmarshaling JSON: while decoding JSON: json: {e}"))?;
+    let reserialized = serde_json::to_value(&typed).map_err(|e| e.to_string())?;
+    match unknown_fields(&document, &reserialized).first() {
+        Some(path) => Err(go_unknown_field_error(path)),
+        None => Ok(typed),
+    }
 }
 
 /// Paths (`spec.strategy.unknown-strategy`, `spec.steps[0].foo`) present in `original` but absent from
-/// `reserialized`, i.e. fields the typed round trip dropped.
+/// `reserialized`, i.e. fields the typed round trip dropped, in Go's decoding order (object keys sorted,
+/// depth first).
 ///
 /// A field whose value is a Go zero value (`null`, `false`, `0`, `""`, `[]`, `{}`, or an object of zero
 /// values) is not reported: our types drop such values legitimately (Go's `omitempty`). So an unknown
@@ -42,13 +65,16 @@ pub fn unknown_fields(original: &Value, reserialized: &Value) -> Vec<String> {
 fn collect_dropped(original: &Value, reserialized: &Value, path: &str, out: &mut Vec<String>) {
     match (original, reserialized) {
         (Value::Object(orig), Value::Object(re)) => {
-            for (key, value) in orig {
+            let mut keys: Vec<&String> = orig.keys().collect();
+            keys.sort();
+            for key in keys {
+                let value = &orig[key.as_str()];
                 let child = if path.is_empty() {
                     key.clone()
                 } else {
                     format!("{path}.{key}")
                 };
-                match re.get(key) {
+                match re.get(key.as_str()) {
                     Some(re_value) => collect_dropped(value, re_value, &child, out),
                     None if is_go_zero(value) => {}
                     None => out.push(child),
@@ -101,7 +127,8 @@ mod tests {
         let reserialized = json!({"spec": {"strategy": {"canary": {}}, "steps": [{"pause": {}}]}});
         assert_eq!(
             unknown_fields(&original, &reserialized),
-            vec!["spec.strategy.unknown-strategy", "spec.steps[0].bogus"]
+            vec!["spec.steps[0].bogus", "spec.strategy.unknown-strategy"],
+            "Go's order: keys sorted, depth first"
         );
     }
 
@@ -133,5 +160,39 @@ mod tests {
     fn zero_values_are_recursive() {
         assert!(is_go_zero(&json!({"sigv4": {}, "oauth2": {"scopes": []}})));
         assert!(!is_go_zero(&json!({"a": [1]})));
+    }
+
+    #[test]
+    fn finds_the_first_unknown_field_in_go_order() {
+        let original = json!({"spec": {"strategy": {"zz": 1, "unknown-strategy": {"steps": [1]}, "canary": {}},
+                               "paused": false}});
+        let re = json!({"spec": {"strategy": {"canary": {}}}});
+        assert_eq!(
+            unknown_fields(&original, &re),
+            vec!["spec.strategy.unknown-strategy", "spec.strategy.zz"]
+        );
+        let original = json!({"a": [{"b": 1, "c": {"x": 0}}]});
+        assert!(unknown_fields(&original, &json!({"a": [{"b": 1}]})).is_empty());
+    }
+
+    #[test]
+    fn rollouts_decode_strictly() {
+        let doc = json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout",
+                         "spec": {"strategy": {"unknown-strategy": {"steps": [{"setWeight": 10}]}}}});
+        assert_eq!(
+            decode_strict::<crate::Rollout>(&doc).err(),
+            Some(
+                "error unmarshaling JSON: while decoding JSON: json: unknown field \"unknown-strategy\""
+                    .into()
+            )
+        );
+        let doc = json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout"});
+        assert!(decode_strict::<crate::Rollout>(&doc).is_ok());
+        let doc = json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout",
+                         "spec": {"template": {"spec": {"containers": [{"name": "a", "imagee": "x"}]}}}});
+        assert_eq!(
+            decode_strict::<crate::Rollout>(&doc).err(),
+            Some("error unmarshaling JSON: while decoding JSON: json: unknown field \"imagee\"".into())
+        );
     }
 }

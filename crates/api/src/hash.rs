@@ -157,6 +157,14 @@ pub fn canonical_quantity(text: &str) -> Result<String, QuantityError> {
     quantity::parse(text)?.marshal()
 }
 
+/// Go's `Quantity.Cmp` of two quantity strings (used by validation: requests must not exceed limits).
+///
+/// # Errors
+/// When Go's `ParseQuantity` rejects either text.
+pub fn compare_quantities(a: &str, b: &str) -> Result<std::cmp::Ordering, QuantityError> {
+    Ok(quantity::parse(a)?.cmp_value(&quantity::parse(b)?))
+}
+
 /// `rand.SafeEncodeString`: each character `c` becomes `ALPHANUMS[c % 27]`.
 fn safe_encode(s: &str) -> String {
     const ALPHANUMS: &[u8; 27] = b"bcdfghjklmnpqrstvwxz2456789";

@@ -24,6 +24,7 @@ pub mod keys;
 pub mod rollout;
 pub mod schema;
 pub mod serde_util;
+pub mod validation;
 
 pub use analysis::{
     AnalysisRun, AnalysisRunSpec, AnalysisRunStatus, AnalysisTemplate, AnalysisTemplateSpec,

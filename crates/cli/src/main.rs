@@ -4,6 +4,8 @@
 
 mod cmd;
 
+use std::process::ExitCode;
+
 use clap::{Parser, Subcommand};
 
 /// Manage argo rollouts
@@ -29,14 +31,16 @@ enum Command {
         #[arg(long)]
         short: bool,
     },
+    Lint(cmd::lint::LintArgs),
 }
 
-fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
         Command::Version { short } => {
             cmd::version::Version::current().print(&mut std::io::stdout().lock(), short)?;
+            Ok(ExitCode::SUCCESS)
         }
+        Command::Lint(args) => Ok(cmd::lint::run(&args)),
     }
-    Ok(())
 }

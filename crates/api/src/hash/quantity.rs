@@ -133,6 +133,11 @@ pub(crate) struct Quantity {
 }
 
 impl Quantity {
+    /// Go's `Quantity.Cmp`: the order of the two values.
+    pub(crate) fn cmp_value(&self, other: &Self) -> Ordering {
+        self.value.cmp_value(&other.value)
+    }
+
     /// Go's `Quantity.MarshalJSON` without the quotes (the same text as `Quantity.String()`).
     pub(crate) fn marshal(&self) -> Result<String, QuantityError> {
         match &self.s {

@@ -40,11 +40,13 @@ pub struct Snapshot {
     pub traffic: TrafficObservation,
     /// The instant of this reconcile: the planner never reads a clock.
     pub now: Timestamp,
-    /// Why the spec is invalid, when it is: the controller runs Argo's validation (spec, then referenced
-    /// resources) and passes the first error as the whole `InvalidSpec` condition message,
-    /// `The Rollout "<name>" is invalid: <field error>` (`rollouts_api::validation::invalid_spec_message`).
-    /// `None` means valid. The planner then only records the condition (Argo's
-    /// `createInvalidRolloutCondition`) and asks to be requeued.
+    /// Why the spec is invalid, when it is: the controller runs Argo's validation
+    /// (`rollouts_api::validation::validate_rollout`, then `validate_rollout_referenced_resources` with the
+    /// Services, templates, Ingresses... it looked up; a referenced object that does not exist is itself
+    /// an error, as in `getRolloutReferencedResources`) and passes the first error as the whole
+    /// `InvalidSpec` condition message (`rollouts_api::validation::invalid_spec_message`:
+    /// `The Rollout "<name>" is invalid: <field error>`). `None` means valid. The planner then only
+    /// records the condition (Argo's `createInvalidRolloutCondition`) and asks to be requeued.
     pub invalid_spec: Option<String>,
 }
 

@@ -473,3 +473,33 @@ fn test_min_ready_seconds_synced_to_new_replica_set() {
     );
     assert_eq!(updates[0].replicas, None);
 }
+
+#[test]
+fn test_validation_error_becomes_invalid_spec() {
+    // newRolloutContext with a validation error: the controller passes the first error of
+    // `validate_rollout`; the planner writes InvalidSpec (Degraded) and nothing else.
+    let mut r = canary_rollout("foo", 1, json!(null), None, json!(0), json!(0));
+    set_phase(&mut r);
+    let errors = rollouts_api::validation::validate_rollout(&r);
+    let message = rollouts_api::validation::invalid_spec_message("foo", errors.first().expect("an error"));
+    assert_eq!(
+        message,
+        "The Rollout \"foo\" is invalid: spec.strategy.maxSurge: Invalid value: 0: MaxSurge and MaxUnavailable both can not be zero"
+    );
+    let mut snap = snapshot(&r, &[]);
+    snap.invalid_spec = Some(message.clone());
+    let plan = planner::plan(&snap);
+    assert!(
+        plan.actions.is_empty(),
+        "no ReplicaSet is created for an invalid spec"
+    );
+    let status = plan.status.expect("status");
+    assert_eq!(status.phase, Some(rollouts_api::enums::RolloutPhase::Degraded));
+    assert_eq!(status.message, format!("InvalidSpec: {message}"));
+    let invalid = status
+        .conditions
+        .iter()
+        .find(|c| c.reason == "InvalidSpec")
+        .expect("condition");
+    assert_eq!(invalid.message, message);
+}

@@ -19,6 +19,7 @@ pub mod merge_patch;
 pub mod pause;
 pub mod phase;
 pub mod plan;
+pub mod planner;
 pub mod replicas;
 pub mod snapshot;
 pub mod steps;
@@ -28,6 +29,7 @@ use std::sync::LazyLock;
 use rollouts_api::{Rollout, RolloutStatus};
 
 pub use plan::{Action, Event, EventType, Plan, ReplicaSetUpdate, TrafficAction};
+pub use planner::plan;
 pub use snapshot::{Snapshot, TrafficObservation};
 
 /// The status Go sees for a rollout without one: the zero value.

@@ -67,8 +67,9 @@ pub enum Action {
     PatchRollout { patch: Value },
 
     // === ReplicaSets ===
-    /// Create a ReplicaSet (`<rollout>-<hash>`, replicas 0). AlreadyExists with a different template
-    /// makes the next plan bump `status.collisionCount`.
+    /// Create a ReplicaSet (`<rollout>-<hash>`, replicas 0). On AlreadyExists the executor stops; the next
+    /// plan sees the ReplicaSet of that name in the snapshot and takes it (same owner and template) or
+    /// bumps `status.collisionCount`.
     CreateReplicaSet(Box<ReplicaSet>),
     /// Scale a ReplicaSet and/or rewrite its annotations (desired-replicas, revision,
     /// revision-history, scale-down-deadline, ephemeral-metadata) and template metadata. Argo sends a
@@ -76,6 +77,10 @@ pub enum Action {
     UpdateReplicaSet(Box<ReplicaSetUpdate>),
     /// Delete an old ReplicaSet beyond `revisionHistoryLimit`.
     DeleteReplicaSet { name: String, uid: String },
+    /// Strategic-merge-patch a ReplicaSet's metadata: adopting an orphan (adds the Rollout as controller
+    /// owner) or releasing one that no longer matches the selector, exactly as Kubernetes'
+    /// `ControllerRefManager` patches them (the body carries `metadata.uid` as a precondition).
+    PatchReplicaSet { name: String, patch: Value },
 
     // === Pods ===
     /// Evict a pod through the Eviction API (restartAt); a 429 from a PodDisruptionBudget is skipped.
@@ -125,13 +130,16 @@ pub enum Action {
 pub struct ReplicaSetUpdate {
     /// The ReplicaSet's name.
     pub name: String,
-    /// The resourceVersion the plan was made from (precondition).
+    /// The resourceVersion the plan was made from (precondition). `None` where Argo writes without one
+    /// (its JSON patches) or writes an object it got back from an earlier write of the same reconcile,
+    /// whose resourceVersion the planner cannot know.
     pub resource_version: Option<String>,
     /// New `spec.replicas`.
     pub replicas: Option<i32>,
     /// Annotations to set (`Some`) or remove (`None`).
     pub annotations: BTreeMap<String, Option<String>>,
-    /// Pod-template labels/annotations to set or remove (ephemeral metadata), and anti-affinity.
+    /// Pod-template labels/annotations to set or remove (ephemeral metadata), and anti-affinity: an
+    /// RFC 7386 JSON merge patch of `spec.template` (a `null` removes a key; lists are replaced whole).
     pub template_patch: Option<Value>,
     /// New `spec.minReadySeconds`.
     pub min_ready_seconds: Option<i32>,

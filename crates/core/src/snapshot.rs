@@ -17,8 +17,11 @@ use rollouts_api::{AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate, Exper
 pub struct Snapshot {
     /// The Rollout as last observed (after Argo's JSON remarshal: our types already normalise).
     pub rollout: Arc<Rollout>,
-    /// ReplicaSets owned by the Rollout (controller ownerReference to its UID), plus orphans whose labels
-    /// match its selector (Argo adopts them: `getReplicaSetsForRollouts`).
+    /// ReplicaSets of the Rollout's namespace: at least those owned by the Rollout (controller
+    /// ownerReference to its UID) and the orphans whose labels match its selector. The planner claims them
+    /// as Argo's `getReplicaSetsForRollouts` does (adopting orphans, releasing owned ones that no longer
+    /// match); any other ReplicaSet given here is ignored, except that one named like the ReplicaSet the
+    /// planner would create reveals a hash collision (`status.collisionCount`).
     pub replica_sets: Vec<Arc<ReplicaSet>>,
     /// Pods of those ReplicaSets (restartAt eviction and ephemeral metadata read them).
     pub pods: Vec<Arc<Pod>>,
@@ -37,6 +40,14 @@ pub struct Snapshot {
     pub traffic: TrafficObservation,
     /// The instant of this reconcile: the planner never reads a clock.
     pub now: Timestamp,
+    /// Why the spec is invalid, when it is: the controller runs Argo's validation
+    /// (`rollouts_api::validation::validate_rollout`, then `validate_rollout_referenced_resources` with the
+    /// Services, templates, Ingresses... it looked up; a referenced object that does not exist is itself
+    /// an error, as in `getRolloutReferencedResources`) and passes the first error as the whole
+    /// `InvalidSpec` condition message (`rollouts_api::validation::invalid_spec_message`:
+    /// `The Rollout "<name>" is invalid: <field error>`). `None` means valid. The planner then only
+    /// records the condition (Argo's `createInvalidRolloutCondition`) and asks to be requeued.
+    pub invalid_spec: Option<String>,
 }
 
 /// Observations of the configured traffic routers made before planning.
@@ -60,6 +71,7 @@ impl Snapshot {
             cluster_analysis_templates: BTreeMap::new(),
             traffic: TrafficObservation::default(),
             now,
+            invalid_spec: None,
         }
     }
 }

@@ -147,6 +147,11 @@ fn creation_less<R: Borrow<ReplicaSet>>(data: &[R], i: usize, j: usize) -> bool 
     }
 }
 
+/// `sort.Sort(controller.ReplicaSetsByCreationTimestamp(rss))`: oldest first, the name breaking ties.
+pub fn sort_by_creation<R: Borrow<ReplicaSet>>(rss: &mut [R]) {
+    gosort::sort(rss, creation_less);
+}
+
 /// `FindActiveOrLatest(newRS, oldRSs)`: the only active ReplicaSet (spec.replicas > 0); when none is active,
 /// `new_rs` or else the newest old ReplicaSet; `None` when several are active (they are scaled
 /// proportionally) or there are none at all.

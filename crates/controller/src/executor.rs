@@ -134,6 +134,15 @@ impl Executor {
                 return Ok(r.resource_version());
             }
             Action::CreateReplicaSet(rs) => self.create::<ReplicaSet>(rollout, rs, "ReplicaSet").await?,
+            Action::PatchReplicaSet { name, patch } => {
+                // Adoption/release of a ReplicaSet's controller reference, as Kubernetes patches it.
+                self.api::<ReplicaSet>(rollout)
+                    .patch(name, &PatchParams::default(), &Patch::Strategic(patch))
+                    .await
+                    .map_err(|e| {
+                        Error::kube(format!("patching ReplicaSet {}", describe(rollout, name)), e)
+                    })?;
+            }
             Action::UpdateReplicaSet(update) => {
                 let patch = replica_set_patch(update);
                 self.api::<ReplicaSet>(rollout)

@@ -10,7 +10,6 @@ use rollouts_controller::args::{Args, controller_namespace};
 use rollouts_controller::cache::Scope;
 use rollouts_controller::leader::{LeaseConfig, identity};
 use rollouts_controller::metrics::Metrics;
-use rollouts_controller::planner::ObserveOnly;
 use rollouts_controller::{RolloutController, Settings, client, server, telemetry};
 use tokio_util::sync::CancellationToken;
 
@@ -67,8 +66,8 @@ async fn run(args: Args) -> anyhow::Result<()> {
         lease,
         identity,
     };
-    // The canary/blue-green planner of rollouts-core plugs in here when it lands.
-    let controller = RolloutController::new(kube, settings, ObserveOnly).with_metrics(metrics);
+    let controller =
+        RolloutController::new(kube, settings, rollouts_core::planner::plan).with_metrics(metrics);
     let signals = tokio::spawn(signal_shutdown(shutdown.clone()));
     controller.run(shutdown.clone()).await;
     shutdown.cancel();

@@ -142,5 +142,16 @@ pub fn gather(caches: &Caches, rollout: Arc<Rollout>, now: Timestamp) -> Snapsho
     snapshot.experiments = experiments;
     snapshot.analysis_templates = analysis_templates;
     snapshot.cluster_analysis_templates = cluster_analysis_templates;
+    snapshot.invalid_spec = invalid_spec(&snapshot.rollout);
     snapshot
+}
+
+/// The `InvalidSpec` message of the first spec validation error, as Argo's `syncHandler` records it.
+/// Reference checks (`validate_rollout_referenced_resources`) are not run yet: a missing Service stops
+/// the planner's reconcile instead.
+fn invalid_spec(rollout: &Rollout) -> Option<String> {
+    let errors = rollouts_api::validation::validate_rollout(rollout);
+    errors
+        .first()
+        .map(|e| rollouts_api::validation::invalid_spec_message(&rollout.name_any(), e))
 }

@@ -1,0 +1,136 @@
+//! End to end: the real controller with the `rollouts-core` planner against the sandbox's simulated
+//! cluster, driving the basic canary of `examples/canary.yaml` (5 replicas; setWeight 20, pause {}, then
+//! 40/60/80 with short pauses) through an image update, the manual gate and promotion.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::{settings, start_with, wait_for};
+use k8s_openapi::api::apps::v1::ReplicaSet;
+use kube::api::{ListParams, Patch, PatchParams};
+use kube::{Api, ResourceExt};
+use rollouts_api::Rollout;
+use rollouts_controller::RolloutController;
+use rollouts_sandbox::{Sandbox, SandboxConfig, SimConfig};
+use serde_json::json;
+
+async fn simulated_sandbox() -> Sandbox {
+    let sb = Sandbox::start(SandboxConfig {
+        simulation: Some(SimConfig {
+            traffic: None,
+            ..SimConfig::default()
+        }),
+        ..SandboxConfig::default()
+    })
+    .await
+    .expect("sandbox starts");
+    for (name, yaml) in rollouts_api::crd::crd_files().expect("CRDs render") {
+        sb.apply_yaml(name, &yaml).expect("install our CRD");
+    }
+    sb
+}
+
+/// ReplicaSets of the rollout by pod-template hash: (spec replicas, available replicas).
+async fn replica_sets(rss: &Api<ReplicaSet>) -> BTreeMap<String, (i32, i32)> {
+    rss.list(&ListParams::default())
+        .await
+        .expect("list ReplicaSets")
+        .items
+        .into_iter()
+        .map(|rs| {
+            let hash = rs
+                .labels()
+                .get("rollouts-pod-template-hash")
+                .cloned()
+                .unwrap_or_default();
+            let spec = rs.spec.replicas.unwrap_or(0);
+            let available = rs.status.as_ref().and_then(|s| s.available_replicas).unwrap_or(0);
+            (hash, (spec, available))
+        })
+        .collect()
+}
+
+fn phase(ro: &Rollout) -> String {
+    ro.status
+        .as_ref()
+        .and_then(|s| s.phase.as_ref())
+        .map(|p| p.to_string())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn basic_canary_pauses_at_20_percent_then_promotes_to_completion() {
+    let sb = simulated_sandbox().await;
+    let yaml = std::fs::read_to_string(rollouts_testkit::workspace_root().join("examples/canary.yaml"))
+        .expect("examples/canary.yaml")
+        .replace("duration: 10s", "duration: 2s");
+    sb.apply_yaml("examples/canary.yaml", &yaml)
+        .expect("apply the example");
+    let running = start_with(RolloutController::new(
+        sb.client(),
+        settings(),
+        rollouts_core::planner::plan,
+    ));
+    let rollouts: Api<Rollout> = Api::namespaced(sb.client(), "default");
+    let rss: Api<ReplicaSet> = Api::namespaced(sb.client(), "default");
+
+    // The first deploy skips the steps and becomes Healthy with 5 pods.
+    let stable = wait_for("the first revision Healthy with 5 available pods", 60, || async {
+        let ro = rollouts.get("demo-canary").await.ok()?;
+        let st = ro.status.clone()?;
+        (phase(&ro) == "Healthy" && st.available_replicas == 5 && !st.stable_rs.is_empty())
+            .then_some(st.stable_rs)
+    })
+    .await;
+
+    // An image update pauses at the first pause step with 1 canary and 4 stable pods.
+    let image = json!({"spec": {"template": {"spec": {"containers": [
+        {"name": "app", "image": "argoproj/rollouts-demo:green", "ports": [{"name": "http", "containerPort": 8080}]}
+    ]}}}});
+    rollouts
+        .patch("demo-canary", &PatchParams::default(), &Patch::Merge(&image))
+        .await
+        .expect("set image");
+    let canary = wait_for("paused with 1 canary and 4 stable pods", 60, || async {
+        let ro = rollouts.get("demo-canary").await.ok()?;
+        let st = ro.status.clone()?;
+        let sets = replica_sets(&rss).await;
+        let canary = st.current_pod_hash.clone();
+        (phase(&ro) == "Paused"
+            && canary != stable
+            && sets.get(&canary) == Some(&(1, 1))
+            && sets.get(&stable) == Some(&(4, 4)))
+        .then_some(canary)
+    })
+    .await;
+    let ro = rollouts.get("demo-canary").await.unwrap();
+    assert_eq!(ro.status.as_ref().and_then(|s| s.current_step_index), Some(1));
+
+    // Promote (the CLI clears the pause conditions): the steps complete and the new revision is stable.
+    rollouts
+        .patch_status(
+            "demo-canary",
+            &PatchParams::default(),
+            &Patch::Merge(&json!({"status": {"pauseConditions": null}})),
+        )
+        .await
+        .expect("promote");
+    wait_for(
+        "Healthy on the new revision with the old one scaled down",
+        120,
+        || async {
+            let ro = rollouts.get("demo-canary").await.ok()?;
+            let st = ro.status.clone()?;
+            let sets = replica_sets(&rss).await;
+            (phase(&ro) == "Healthy"
+                && st.stable_rs == canary
+                && st.current_step_index == Some(8)
+                && sets.get(&canary) == Some(&(5, 5))
+                && sets.get(&stable).is_some_and(|(spec, _)| *spec == 0))
+            .then_some(())
+        },
+    )
+    .await;
+    running.stop().await;
+}

@@ -7,6 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use k8s_openapi::api::core::v1::Service;
 use kube::Api;
 use kube::api::PostParams;
 use rollouts_api::Rollout;
@@ -73,17 +74,43 @@ async fn sandbox_command_serves_the_crds_and_stops_on_sigterm() {
     let client = rollouts_sandbox::client_from_kubeconfig(&kubeconfig)
         .await
         .unwrap();
-    let rollouts: Api<Rollout> = Api::namespaced(client, "default");
+    let rollouts: Api<Rollout> = Api::namespaced(client.clone(), "default");
     let yaml =
         std::fs::read_to_string(rollouts_testkit::workspace_root().join("examples/canary.yaml")).unwrap();
-    let doc = yaml.split("\n---\n").next().unwrap();
-    let ro: Rollout = serde_yaml_ng::from_str(doc).unwrap();
+    let mut docs = yaml.split("\n---\n");
+    let ro: Rollout = serde_yaml_ng::from_str(docs.next().unwrap()).unwrap();
+    let services: Api<Service> = Api::namespaced(client.clone(), "default");
+    for doc in docs {
+        let svc: Service = serde_yaml_ng::from_str(doc).unwrap();
+        services
+            .create(&PostParams::default(), &svc)
+            .await
+            .expect("create a Service");
+    }
     let created = rollouts
         .create(&PostParams::default(), &ro)
         .await
         .expect("create a Rollout");
     assert_eq!(created.metadata.name.as_deref(), Some("demo-canary"));
     assert_eq!(rollouts.list(&Default::default()).await.unwrap().items.len(), 1);
+    assert!(text.contains("Rollout controller:  running inside"), "{text}");
+
+    // The controller running inside takes the Rollout to Healthy on the simulated pods.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let ro = rollouts.get("demo-canary").await.unwrap();
+        let status = ro.status.unwrap_or_default();
+        if status.phase.as_ref().map(ToString::to_string).as_deref() == Some("Healthy")
+            && status.available_replicas == 5
+        {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not Healthy in time: {status:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 
     // SIGTERM ends it cleanly.
     let status = Command::new("kill")

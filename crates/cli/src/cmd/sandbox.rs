@@ -2,15 +2,21 @@
 //!
 //! The sandbox is a small Kubernetes-compatible API server with simulated pods, Services, traffic and a
 //! built-in Prometheus (`rollouts-sandbox`). This command starts it with the project's CRDs installed (as
-//! `kubectl apply -f manifests/crds/` would on a real cluster) and the bundled traffic-provider CRDs,
-//! prints where to reach it, and shuts down cleanly on SIGINT or SIGTERM.
+//! `kubectl apply -f manifests/crds/` would on a real cluster) and the bundled traffic-provider CRDs, runs
+//! the rollout controller inside (unless `--no-controller`), prints where to reach it, and shuts down
+//! cleanly on SIGINT or SIGTERM.
 
 use std::io::Write;
 use std::path::PathBuf;
 
+use std::time::Duration;
+
 use anyhow::Context;
 use clap::Args;
+use rollouts_controller::cache::Scope;
+use rollouts_controller::{RolloutController, Settings};
 use rollouts_sandbox::{Sandbox, SandboxConfig, SimConfig, TrafficConfig};
+use tokio_util::sync::CancellationToken;
 
 /// Flags of `sandbox`.
 #[derive(Debug, Args)]
@@ -24,6 +30,9 @@ pub struct SandboxArgs {
     /// Port of the traffic entrypoint on 127.0.0.1 (0 picks a free port)
     #[arg(long, default_value_t = 0)]
     pub traffic_port: u16,
+    /// Do not run the rollout controller inside the sandbox (run your own against its kubeconfig)
+    #[arg(long)]
+    pub no_controller: bool,
 }
 
 /// Starts the sandbox, prints its addresses, and runs until SIGINT/SIGTERM.
@@ -50,11 +59,29 @@ async fn serve(args: &SandboxArgs) -> anyhow::Result<()> {
     };
     let sb = Sandbox::start(config).await.context("starting the sandbox")?;
     install_crds(&sb)?;
+    let stop = CancellationToken::new();
+    let controller = (!args.no_controller).then(|| {
+        let settings = Settings {
+            scope: Scope::default(),
+            threads: 4,
+            resync: Duration::from_secs(900),
+            lease: None,
+            identity: "sandbox".into(),
+        };
+        let controller = RolloutController::new(sb.client(), settings, rollouts_core::planner::plan);
+        tokio::spawn(controller.run(stop.clone()))
+    });
     let mut out = std::io::stdout().lock();
-    print_ready(&sb, &mut out)?;
+    print_ready(&sb, controller.is_some(), &mut out)?;
     drop(out);
     wait_for_signal().await?;
     eprintln!("shutting down the sandbox");
+    stop.cancel();
+    if let Some(task) = controller {
+        if tokio::time::timeout(Duration::from_secs(10), task).await.is_err() {
+            eprintln!("the controller did not stop within 10s");
+        }
+    }
     sb.shutdown().await;
     Ok(())
 }
@@ -69,10 +96,18 @@ fn install_crds(sb: &Sandbox) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_ready(sb: &Sandbox, out: &mut impl Write) -> std::io::Result<()> {
+fn print_ready(sb: &Sandbox, controller: bool, out: &mut impl Write) -> std::io::Result<()> {
     let kubeconfig = sb.kubeconfig_path().display();
     writeln!(out, "Sandbox cluster is ready.")?;
     writeln!(out, "  API server:          {}", sb.base_url())?;
+    if controller {
+        writeln!(
+            out,
+            "  Rollout controller:  running inside (--no-controller to leave it out)"
+        )?;
+    } else {
+        writeln!(out, "  Rollout controller:  not running (--no-controller)")?;
+    }
     writeln!(out, "  Kubeconfig:          {kubeconfig}")?;
     if let Some(traffic) = sb.traffic() {
         writeln!(

@@ -77,10 +77,10 @@ async fn serve(args: &SandboxArgs) -> anyhow::Result<()> {
     wait_for_signal().await?;
     eprintln!("shutting down the sandbox");
     stop.cancel();
-    if let Some(task) = controller {
-        if tokio::time::timeout(Duration::from_secs(10), task).await.is_err() {
-            eprintln!("the controller did not stop within 10s");
-        }
+    if let Some(task) = controller
+        && tokio::time::timeout(Duration::from_secs(10), task).await.is_err()
+    {
+        eprintln!("the controller did not stop within 10s");
     }
     sb.shutdown().await;
     Ok(())

@@ -134,3 +134,149 @@ async fn basic_canary_pauses_at_20_percent_then_promotes_to_completion() {
     .await;
     running.stop().await;
 }
+
+#[tokio::test]
+async fn abort_returns_to_stable_and_setting_the_stable_image_back_is_healthy_without_a_new_replica_set() {
+    let sb = simulated_sandbox().await;
+    let yaml = std::fs::read_to_string(rollouts_testkit::workspace_root().join("examples/canary.yaml"))
+        .expect("examples/canary.yaml");
+    sb.apply_yaml("examples/canary.yaml", &yaml)
+        .expect("apply the example");
+    let running = start_with(RolloutController::new(
+        sb.client(),
+        settings(),
+        rollouts_core::planner::plan,
+    ));
+    let rollouts: Api<Rollout> = Api::namespaced(sb.client(), "default");
+    let rss: Api<ReplicaSet> = Api::namespaced(sb.client(), "default");
+    let stable = wait_for("the first revision Healthy", 60, || async {
+        let ro = rollouts.get("demo-canary").await.ok()?;
+        let st = ro.status.clone()?;
+        (phase(&ro) == "Healthy" && st.available_replicas == 5).then_some(st.stable_rs)
+    })
+    .await;
+    let set_image = |tag: &str| {
+        json!({"spec": {"template": {"spec": {"containers": [
+            {"name": "app", "image": format!("argoproj/rollouts-demo:{tag}"),
+             "ports": [{"name": "http", "containerPort": 8080}]}
+        ]}}}})
+    };
+    rollouts
+        .patch(
+            "demo-canary",
+            &PatchParams::default(),
+            &Patch::Merge(&set_image("green")),
+        )
+        .await
+        .expect("set image");
+    let canary = wait_for("paused at the first step", 60, || async {
+        let ro = rollouts.get("demo-canary").await.ok()?;
+        let st = ro.status.clone()?;
+        (phase(&ro) == "Paused" && st.current_pod_hash != stable).then_some(st.current_pod_hash)
+    })
+    .await;
+
+    // Abort (as `kubectl argo rollouts abort` does): Degraded, canary scaled down, 5 stable pods.
+    rollouts
+        .patch_status(
+            "demo-canary",
+            &PatchParams::default(),
+            &Patch::Merge(&json!({"status": {"abort": true}})),
+        )
+        .await
+        .expect("abort");
+    wait_for(
+        "Degraded with the canary scaled down and 5 stable pods",
+        60,
+        || async {
+            let ro = rollouts.get("demo-canary").await.ok()?;
+            let sets = replica_sets(&rss).await;
+            let message = ro.status.as_ref().map(|s| s.message.clone()).unwrap_or_default();
+            (phase(&ro) == "Degraded"
+                && message.starts_with("RolloutAborted")
+                && sets.get(&canary).is_some_and(|(spec, _)| *spec == 0)
+                && sets.get(&stable) == Some(&(5, 5)))
+            .then_some(())
+        },
+    )
+    .await;
+
+    // Setting the image back to the stable one is Healthy at once, with no new ReplicaSet.
+    rollouts
+        .patch(
+            "demo-canary",
+            &PatchParams::default(),
+            &Patch::Merge(&set_image("blue")),
+        )
+        .await
+        .expect("set the stable image back");
+    wait_for("Healthy on the stable revision", 60, || async {
+        let ro = rollouts.get("demo-canary").await.ok()?;
+        let st = ro.status.clone()?;
+        (phase(&ro) == "Healthy" && st.current_pod_hash == stable && st.stable_rs == stable).then_some(())
+    })
+    .await;
+    let sets = replica_sets(&rss).await;
+    assert_eq!(sets.len(), 2, "no new ReplicaSet: {sets:?}");
+    assert_eq!(sets.get(&stable), Some(&(5, 5)));
+    running.stop().await;
+}
+
+#[tokio::test]
+async fn a_rollout_without_steps_rolls_like_a_deployment() {
+    let sb = simulated_sandbox().await;
+    let yaml = std::fs::read_to_string(rollouts_testkit::workspace_root().join("examples/canary.yaml"))
+        .expect("examples/canary.yaml");
+    // The same rollout with no steps and no Services: a rolling update with maxSurge/maxUnavailable 25%.
+    let mut ro: Rollout = serde_yaml_ng::from_str(yaml.split("\n---\n").next().unwrap()).unwrap();
+    if let Some(canary) = ro.spec.strategy.canary.as_mut() {
+        canary.steps = Vec::new();
+        canary.canary_service = String::new();
+        canary.stable_service = String::new();
+    }
+    let rollouts: Api<Rollout> = Api::namespaced(sb.client(), "default");
+    rollouts.create(&Default::default(), &ro).await.expect("create");
+    let running = start_with(RolloutController::new(
+        sb.client(),
+        settings(),
+        rollouts_core::planner::plan,
+    ));
+    let rss: Api<ReplicaSet> = Api::namespaced(sb.client(), "default");
+    let stable = wait_for("Healthy", 60, || async {
+        let ro = rollouts.get("demo-canary").await.ok()?;
+        let st = ro.status.clone()?;
+        (phase(&ro) == "Healthy" && st.available_replicas == 5).then_some(st.stable_rs)
+    })
+    .await;
+    let image = json!({"spec": {"template": {"spec": {"containers": [
+        {"name": "app", "image": "argoproj/rollouts-demo:green", "ports": [{"name": "http", "containerPort": 8080}]}
+    ]}}}});
+    rollouts
+        .patch("demo-canary", &PatchParams::default(), &Patch::Merge(&image))
+        .await
+        .expect("set image");
+    // maxUnavailable 25% of 5 rounds down to 1 and maxSurge rounds up to 2: at every observation the
+    // available pods stay >= 4 and the requested pods <= 7.
+    wait_for(
+        "Healthy on the new revision, within surge/unavailability all along",
+        60,
+        || async {
+            let sets = replica_sets(&rss).await;
+            let requested: i32 = sets.values().map(|(spec, _)| spec).sum();
+            let available: i32 = sets.values().map(|(_, avail)| avail).sum();
+            assert!(
+                requested <= 7,
+                "more than replicas + maxSurge requested: {sets:?}"
+            );
+            assert!(
+                available >= 4,
+                "fewer than replicas - maxUnavailable available: {sets:?}"
+            );
+            let ro = rollouts.get("demo-canary").await.ok()?;
+            let st = ro.status.clone()?;
+            (phase(&ro) == "Healthy" && st.stable_rs != stable && st.available_replicas == 5).then_some(())
+        },
+    )
+    .await;
+    running.stop().await;
+}

@@ -280,3 +280,77 @@ async fn a_rollout_without_steps_rolls_like_a_deployment() {
     .await;
     running.stop().await;
 }
+
+#[tokio::test]
+async fn an_image_change_in_the_middle_of_a_canary_restarts_the_steps_on_the_newest_template() {
+    let sb = simulated_sandbox().await;
+    let yaml = std::fs::read_to_string(rollouts_testkit::workspace_root().join("examples/canary.yaml"))
+        .expect("examples/canary.yaml");
+    sb.apply_yaml("examples/canary.yaml", &yaml)
+        .expect("apply the example");
+    let running = start_with(RolloutController::new(
+        sb.client(),
+        settings(),
+        rollouts_core::planner::plan,
+    ));
+    let rollouts: Api<Rollout> = Api::namespaced(sb.client(), "default");
+    let rss: Api<ReplicaSet> = Api::namespaced(sb.client(), "default");
+    let stable = wait_for("the first revision Healthy", 60, || async {
+        let ro = rollouts.get("demo-canary").await.ok()?;
+        let st = ro.status.clone()?;
+        (phase(&ro) == "Healthy" && st.available_replicas == 5).then_some(st.stable_rs)
+    })
+    .await;
+    let set_image = |tag: &str| {
+        json!({"spec": {"template": {"spec": {"containers": [
+            {"name": "app", "image": format!("argoproj/rollouts-demo:{tag}"),
+             "ports": [{"name": "http", "containerPort": 8080}]}
+        ]}}}})
+    };
+    rollouts
+        .patch(
+            "demo-canary",
+            &PatchParams::default(),
+            &Patch::Merge(&set_image("green")),
+        )
+        .await
+        .expect("set image");
+    let green = wait_for("paused on green", 60, || async {
+        let ro = rollouts.get("demo-canary").await.ok()?;
+        let st = ro.status.clone()?;
+        (phase(&ro) == "Paused" && st.current_pod_hash != stable).then_some(st.current_pod_hash)
+    })
+    .await;
+
+    // A second change while paused at 20%: the green canary is scaled down, yellow becomes the canary
+    // at the first step, and the stable ReplicaSet is untouched.
+    rollouts
+        .patch(
+            "demo-canary",
+            &PatchParams::default(),
+            &Patch::Merge(&set_image("yellow")),
+        )
+        .await
+        .expect("set image again");
+    wait_for(
+        "paused on yellow with 1 canary, green at 0 and 4 stable",
+        60,
+        || async {
+            let ro = rollouts.get("demo-canary").await.ok()?;
+            let st = ro.status.clone()?;
+            let sets = replica_sets(&rss).await;
+            let yellow = st.current_pod_hash.clone();
+            (phase(&ro) == "Paused"
+                && yellow != green
+                && yellow != stable
+                && st.stable_rs == stable
+                && st.current_step_index == Some(1)
+                && sets.get(&yellow) == Some(&(1, 1))
+                && sets.get(&green).is_some_and(|(spec, _)| *spec == 0)
+                && sets.get(&stable) == Some(&(4, 4)))
+            .then_some(())
+        },
+    )
+    .await;
+    running.stop().await;
+}

@@ -354,3 +354,64 @@ async fn an_image_change_in_the_middle_of_a_canary_restarts_the_steps_on_the_new
     .await;
     running.stop().await;
 }
+
+#[tokio::test]
+async fn an_invalid_spec_is_reported_as_invalid_spec_and_the_controller_keeps_working() {
+    let sb = simulated_sandbox().await;
+    let yaml = std::fs::read_to_string(rollouts_testkit::workspace_root().join("examples/canary.yaml"))
+        .expect("examples/canary.yaml");
+    sb.apply_yaml("examples/canary.yaml", &yaml)
+        .expect("apply the example");
+    let mut bad: Rollout = serde_yaml_ng::from_str(yaml.split("\n---\n").next().unwrap()).unwrap();
+    bad.metadata.name = Some("bad".into());
+    if let Some(canary) = bad.spec.strategy.canary.as_mut() {
+        let zero = k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(0);
+        canary.max_surge = Some(zero.clone());
+        canary.max_unavailable = Some(zero);
+    }
+    let rollouts: Api<Rollout> = Api::namespaced(sb.client(), "default");
+    rollouts
+        .create(&Default::default(), &bad)
+        .await
+        .expect("create the invalid rollout");
+    let running = start_with(RolloutController::new(
+        sb.client(),
+        settings(),
+        rollouts_core::planner::plan,
+    ));
+    let message = wait_for("InvalidSpec on the bad rollout", 60, || async {
+        let ro = rollouts.get("bad").await.ok()?;
+        let st = ro.status.clone()?;
+        let cond = st
+            .conditions
+            .iter()
+            .find(|c| c.type_.as_ref().map(ToString::to_string).as_deref() == Some("InvalidSpec"))?;
+        (phase(&ro) == "Degraded").then(|| (cond.message.clone(), st.message.clone()))
+    })
+    .await;
+    assert_eq!(
+        message.0,
+        "The Rollout \"bad\" is invalid: spec.strategy.maxSurge: Invalid value: 0: MaxSurge and MaxUnavailable both can not be zero"
+    );
+    assert!(message.1.starts_with("InvalidSpec: "), "{}", message.1);
+    let rss: Api<ReplicaSet> = Api::namespaced(sb.client(), "default");
+    let names: Vec<String> = rss
+        .list(&ListParams::default())
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .map(ResourceExt::name_any)
+        .collect();
+    assert!(
+        !names.iter().any(|n| n.starts_with("bad-")),
+        "no ReplicaSet for an invalid spec: {names:?}"
+    );
+    // The valid rollout next to it still becomes Healthy.
+    wait_for("the valid rollout Healthy", 60, || async {
+        let ro = rollouts.get("demo-canary").await.ok()?;
+        (phase(&ro) == "Healthy").then_some(())
+    })
+    .await;
+    running.stop().await;
+}

@@ -1,5 +1,7 @@
 //! The plugin's commands, one module each, mirroring `pkg/kubectl-argo-rollouts/cmd/*`.
 
+pub mod actions;
+pub mod kube_opts;
 pub mod lint;
 pub mod sandbox;
 pub mod version;

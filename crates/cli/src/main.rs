@@ -67,6 +67,23 @@ enum Command {
     Promote(cmd::actions::PromoteArgs),
     /// Restart the pods of a rollout
     Restart(cmd::actions::RestartArgs),
+    /// Update various values on resources
+    #[command(
+        long_about = "This command consists of multiple subcommands which can be used to update rollout resources."
+    )]
+    Set {
+        #[command(subcommand)]
+        what: SetCommand,
+    },
+    /// Undo a rollout
+    #[command(long_about = "Rollback to the previous rollout.")]
+    Undo(cmd::undo::UndoArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum SetCommand {
+    /// Update the image of a rollout
+    Image(cmd::set_image::SetImageArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -157,5 +174,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Restart(args) => with_cluster(&kube, |inv| async move {
             cmd::actions::restart(&inv, &args, &mut out).await
         }),
+        Command::Set {
+            what: SetCommand::Image(args),
+        } => with_cluster(&kube, |inv| async move {
+            cmd::set_image::run(&inv, &args, &mut out).await
+        }),
+        Command::Undo(args) => {
+            with_cluster(
+                &kube,
+                |inv| async move { cmd::undo::run(&inv, &args, &mut out).await },
+            )
+        }
     }
 }

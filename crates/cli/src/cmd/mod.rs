@@ -4,4 +4,6 @@ pub mod actions;
 pub mod kube_opts;
 pub mod lint;
 pub mod sandbox;
+pub mod set_image;
+pub mod undo;
 pub mod version;

@@ -78,6 +78,27 @@ enum Command {
     /// Undo a rollout
     #[command(long_about = "Rollback to the previous rollout.")]
     Undo(cmd::undo::UndoArgs),
+    /// Get details about rollouts and experiments
+    #[command(
+        long_about = "This command consists of multiple subcommands which can be used to get extended information about a rollout or experiment."
+    )]
+    Get {
+        #[command(subcommand)]
+        what: GetCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum GetCommand {
+    /// Get details about a rollout
+    #[command(
+        visible_aliases = ["ro", "rollouts"],
+        long_about = "Get details about and visual representation of a rollout. \
+                      Shows the summary header (status, strategy, step, weights, images, replicas) and the \
+                      rollout's ReplicaSets (revision, hash, replicas, stable/canary/active/preview). \
+                      Argo's full tree view (pods, AnalysisRuns, Experiments) and --watch are not implemented yet."
+    )]
+    Rollout(cmd::get::GetRolloutArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -179,6 +200,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => with_cluster(&kube, |inv| async move {
             cmd::set_image::run(&inv, &args, &mut out).await
         }),
+        Command::Get {
+            what: GetCommand::Rollout(args),
+        } => with_cluster(
+            &kube,
+            |inv| async move { cmd::get::run(&inv, &args, &mut out).await },
+        ),
         Command::Undo(args) => {
             with_cluster(
                 &kube,

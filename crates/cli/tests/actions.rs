@@ -146,3 +146,85 @@ async fn restart_sets_restart_at_in_the_future() {
     let r = run(&sb, &["restart", "guestbook"]).await;
     assert_eq!(r.stdout, "rollout 'guestbook' restarts in 0s\n");
 }
+
+/// A sandbox whose Rollout CRD has no status subresource (Argo v0.9), so `/status` is NotFound.
+async fn sandbox_without_status_subresource() -> rollouts_sandbox::Sandbox {
+    let sb = rollouts_sandbox::Sandbox::start(rollouts_sandbox::SandboxConfig::default())
+        .await
+        .expect("start the sandbox");
+    for (name, yaml) in rollouts_api::crd::crd_files().expect("render CRDs") {
+        let mut crd: serde_json::Value = serde_yaml_ng::from_str(&yaml).expect("crd yaml");
+        if crd.pointer("/spec/names/kind") == Some(&json!("Rollout")) {
+            for v in crd
+                .pointer_mut("/spec/versions")
+                .and_then(serde_json::Value::as_array_mut)
+                .expect("versions")
+            {
+                if let Some(sub) = v
+                    .get_mut("subresources")
+                    .and_then(serde_json::Value::as_object_mut)
+                {
+                    sub.remove("status");
+                }
+            }
+        }
+        let yaml = serde_yaml_ng::to_string(&crd).expect("crd to yaml");
+        sb.apply_yaml(name, &yaml).expect("install CRD");
+    }
+    sb
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_status_subresource_abort_and_promote_fall_back_to_the_main_resource() {
+    let sb = sandbox_without_status_subresource().await;
+    create_rollout(&sb, CANARY).await;
+    let from = sb.requests().records().len();
+    let r = run(&sb, &["abort", "guestbook"]).await;
+    assert_eq!(r.code, Some(0), "{r:?}");
+    let writes = writes_since(&sb, from);
+    assert_eq!(
+        writes
+            .iter()
+            .map(|w| (w.path.clone(), w.status))
+            .collect::<Vec<_>>(),
+        [
+            (format!("{RO_PATH}/guestbook/status"), 404),
+            (format!("{RO_PATH}/guestbook"), 200)
+        ]
+    );
+    assert!(get_rollout(&sb, "guestbook").await.status.unwrap().abort);
+
+    // promote: the status patch is NotFound, so the unified patch goes to the main resource.
+    run(&sb, &["pause", "guestbook"]).await;
+    let from = sb.requests().records().len();
+    let r = run(&sb, &["promote", "guestbook"]).await;
+    assert_eq!(r.code, Some(0), "{r:?}");
+    let writes = writes_since(&sb, from);
+    assert_eq!(
+        writes
+            .iter()
+            .map(|w| (w.path.clone(), w.status))
+            .collect::<Vec<_>>(),
+        [
+            (format!("{RO_PATH}/guestbook/status"), 404),
+            (format!("{RO_PATH}/guestbook"), 200)
+        ]
+    );
+    let ro = get_rollout(&sb, "guestbook").await;
+    assert!(!ro.spec.paused);
+    assert_eq!(ro.status.unwrap().current_step_index, Some(1));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn namespace_flag_selects_the_namespace() {
+    let sb = sandbox().await;
+    let from = sb.requests().records().len();
+    let r = run(&sb, &["pause", "guestbook", "-n", "other"]).await;
+    assert_eq!(r.code, Some(1), "{r:?}");
+    let writes = writes_since(&sb, from);
+    assert_eq!(writes.len(), 1);
+    assert_eq!(
+        writes[0].path,
+        "/apis/argoproj.io/v1alpha1/namespaces/other/rollouts/guestbook"
+    );
+}

@@ -144,4 +144,58 @@ mod tests {
         f.request_timeout = "soon".into();
         assert!(f.request_timeout().is_err());
     }
+
+    const KUBECONFIG: &str = "
+apiVersion: v1
+kind: Config
+current-context: a
+clusters:
+- {name: ca, cluster: {server: 'https://127.0.0.1:6443'}}
+- {name: cb, cluster: {server: 'https://127.0.0.2:6443'}}
+users:
+- {name: ua, user: {token: ta}}
+contexts:
+- {name: a, context: {cluster: ca, user: ua, namespace: from-context}}
+- {name: b, context: {cluster: cb, user: ua}}
+";
+
+    #[tokio::test]
+    async fn resolves_namespace_server_and_overrides() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config");
+        std::fs::write(&path, KUBECONFIG).unwrap();
+        let mut f = KubeFlags {
+            kubeconfig: Some(path),
+            request_timeout: "0".into(),
+            ..KubeFlags::default()
+        };
+        let c = f.config().await.unwrap();
+        assert_eq!(c.default_namespace, "from-context");
+        assert_eq!(c.cluster_url.to_string(), "https://127.0.0.1:6443/");
+        assert!(!c.accept_invalid_certs);
+
+        f.context = Some("b".into());
+        let c = f.config().await.unwrap();
+        assert_eq!(c.default_namespace, "default");
+        assert_eq!(c.cluster_url.to_string(), "https://127.0.0.2:6443/");
+
+        f.namespace = Some("flag".into());
+        f.server = Some("https://10.0.0.1:443".into());
+        f.token = Some("tb".into());
+        f.insecure_skip_tls_verify = true;
+        f.request_timeout = "3s".into();
+        let c = f.config().await.unwrap();
+        assert_eq!(c.default_namespace, "flag");
+        assert_eq!(c.cluster_url.to_string(), "https://10.0.0.1:443/");
+        assert!(c.accept_invalid_certs);
+        assert_eq!(c.read_timeout, Some(Duration::from_secs(3)));
+        use secrecy::ExposeSecret;
+        assert_eq!(
+            c.auth_info.token.as_ref().map(|t| t.expose_secret().to_string()),
+            Some("tb".into())
+        );
+
+        f.context = Some("missing".into());
+        assert!(f.config().await.is_err());
+    }
 }

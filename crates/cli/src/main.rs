@@ -116,6 +116,13 @@ enum RetryCommand {
         #[arg(required = true, value_name = "ROLLOUT_NAME")]
         names: Vec<String>,
     },
+    /// Retry an experiment
+    #[command(visible_aliases = ["exp", "experiments"], long_about = "Retry a failed experiment.")]
+    Experiment {
+        /// Names of the experiments
+        #[arg(required = true, value_name = "EXPERIMENT_NAME")]
+        names: Vec<String>,
+    },
 }
 
 const ABORT_USAGE: &str = "This command stops progressing the current rollout and reverts all steps. The previous ReplicaSet will be active.
@@ -188,6 +195,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             what: RetryCommand::Rollout { names },
         } => with_cluster(&kube, |inv| async move {
             cmd::actions::retry(&inv, &names, &mut out).await
+        }),
+        Command::Retry {
+            what: RetryCommand::Experiment { names },
+        } => with_cluster(&kube, |inv| async move {
+            cmd::actions::retry_experiment(&inv, &names, &mut out).await
         }),
         Command::Promote(args) => with_cluster(&kube, |inv| async move {
             cmd::actions::promote(&inv, &args, &mut out).await

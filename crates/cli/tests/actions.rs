@@ -228,3 +228,40 @@ async fn namespace_flag_selects_the_namespace() {
         "/apis/argoproj.io/v1alpha1/namespaces/other/rollouts/guestbook"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn retry_experiment_clears_the_status() {
+    let sb = sandbox().await;
+    let ex: rollouts_api::Experiment = serde_yaml_ng::from_str(
+        "
+apiVersion: argoproj.io/v1alpha1
+kind: Experiment
+metadata: {name: exp, namespace: default}
+spec:
+  templates:
+  - name: a
+    selector: {matchLabels: {app: a}}
+    template:
+      metadata: {labels: {app: a}}
+      spec: {containers: [{name: a, image: a:1}]}
+",
+    )
+    .expect("experiment yaml");
+    let api = kube::Api::<rollouts_api::Experiment>::namespaced(sb.client(), "default");
+    api.create(&kube::api::PostParams::default(), &ex)
+        .await
+        .expect("create");
+    let from = sb.requests().records().len();
+    let r = run(&sb, &["retry", "experiment", "exp"]).await;
+    assert_eq!(r.code, Some(0), "{r:?}");
+    assert_eq!(r.stdout, "experiment 'exp' retried\n");
+    let writes = writes_since(&sb, from);
+    assert_eq!(
+        writes.iter().map(summary).collect::<Vec<_>>(),
+        [(
+            "PATCH".into(),
+            "/apis/argoproj.io/v1alpha1/namespaces/default/experiments/exp".into(),
+            MERGE.into()
+        )]
+    );
+}

@@ -103,6 +103,30 @@ pub async fn retry(inv: &Invocation, names: &[String], out: &mut impl Write) -> 
     Ok(())
 }
 
+/// `retry experiment NAME...`: `{"status":null}` on the main resource.
+pub async fn retry_experiment(
+    inv: &Invocation,
+    names: &[String],
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let api: Api<rollouts_api::Experiment> = Api::namespaced(inv.client.clone(), &inv.namespace);
+    for name in names {
+        let ex = api
+            .patch(
+                name,
+                &PatchParams::default(),
+                &Patch::Merge(json!({"status": null})),
+            )
+            .await?;
+        writeln!(
+            out,
+            "experiment '{}' retried",
+            ex.metadata.name.unwrap_or_default()
+        )?;
+    }
+    Ok(())
+}
+
 /// The patches `promote` sends (`getPatches`): the spec patch, the status patch, and the unified patch used
 /// instead of the spec patch when the status subresource does not exist.
 #[derive(Debug, Default, PartialEq)]

@@ -145,3 +145,44 @@ async fn undo_restores_the_previous_revision_by_json_patch() {
         "Error: unable to find specified revision 9 in history\n"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn set_image_with_workload_ref_updates_the_deployment() {
+    use k8s_openapi::api::apps::v1::Deployment;
+    let sb = sandbox().await;
+    let deploy: Deployment = serde_json::from_value(json!({
+        "metadata": {"name": "web", "namespace": "default"},
+        "spec": {
+            "replicas": 0,
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": {
+                "metadata": {"labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "web", "image": "web:1"}]}
+            }
+        }
+    }))
+    .expect("deployment json");
+    let api = Api::<Deployment>::namespaced(sb.client(), "default");
+    api.create(&PostParams::default(), &deploy)
+        .await
+        .expect("create deployment");
+    create_rollout(
+        &sb,
+        "
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: ref, namespace: default}
+spec:
+  selector: {matchLabels: {app: web}}
+  workloadRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  strategy: {canary: {}}
+",
+    )
+    .await;
+    let r = run(&sb, &["set", "image", "ref", "web=web:2"]).await;
+    assert_eq!(r.code, Some(0), "{r:?}");
+    assert_eq!(r.stdout, "deployment \"web\" image updated\n");
+    let d = api.get("web").await.expect("get deployment");
+    let image = d.spec.template.spec.map(|p| p.containers[0].image.clone());
+    assert_eq!(image, Some(Some("web:2".to_string())));
+}

@@ -21,8 +21,9 @@ use tokio_util::sync::CancellationToken;
 /// Flags of `sandbox`.
 #[derive(Debug, Args)]
 pub struct SandboxArgs {
-    /// Where to write the kubeconfig of the sandbox (default: a temporary file, removed on exit)
-    #[arg(long)]
+    /// Where to write the kubeconfig of the sandbox (the global `--kubeconfig` flag; default: a temporary
+    /// file, removed on exit)
+    #[arg(skip)]
     pub kubeconfig: Option<PathBuf>,
     /// Port of the API server on 127.0.0.1 (0 picks a free port)
     #[arg(long, default_value_t = 0)]

@@ -415,3 +415,135 @@ async fn an_invalid_spec_is_reported_as_invalid_spec_and_the_controller_keeps_wo
     .await;
     running.stop().await;
 }
+
+/// Kills (aborts, mid-reconcile or not) and restarts the controller, injects write errors (one failed
+/// write in every 20 or so, about 5%, rotating over ReplicaSets, Rollouts and Services, with 500, 409 and
+/// 429) and drops or expires watches, in a fixed rotation every `every`, until cancelled.
+fn chaos(
+    sb: &Sandbox,
+    every: std::time::Duration,
+    stop: tokio_util::sync::CancellationToken,
+) -> tokio::task::JoinHandle<(usize, usize)> {
+    let client = sb.client();
+    let faults = sb.faults().clone();
+    let store = sb.store().clone();
+    let log = sb.requests().clone();
+    tokio::spawn(async move {
+        let start = |client: kube::Client| {
+            start_with(RolloutController::new(
+                client,
+                settings(),
+                rollouts_core::planner::plan,
+            ))
+        };
+        let mut running = start(client.clone());
+        let mut round = 0usize;
+        let mut injected = 0usize;
+        let mut writes_at_last_fault = log.writes();
+        loop {
+            tokio::select! {
+                () = stop.cancelled() => break,
+                () = tokio::time::sleep(every) => {}
+            }
+            round += 1;
+            match round % 4 {
+                0 => {
+                    // Killed at an arbitrary point: no graceful shutdown.
+                    running.task.abort();
+                    running = start(client.clone());
+                }
+                1 => {
+                    // About 5% of writes: a fault only after 20 more writes and when the last was consumed.
+                    if faults.pending() == 0 && log.writes() >= writes_at_last_fault + 20 {
+                        let (resource, code) =
+                            [("replicasets", 500), ("rollouts", 409), ("services", 429)][injected % 3];
+                        faults.fail_writes(resource, code, 1);
+                        injected += 1;
+                        writes_at_last_fault = log.writes();
+                    }
+                }
+                2 => {
+                    store.end_watches(None, false);
+                }
+                _ => {
+                    store.end_watches(None, true);
+                    store.compact();
+                }
+            }
+        }
+        running.stop().await;
+        (round, injected)
+    })
+}
+
+#[tokio::test]
+async fn the_basic_canary_converges_despite_controller_kills_write_errors_and_lost_watches() {
+    let sb = simulated_sandbox().await;
+    let yaml = std::fs::read_to_string(rollouts_testkit::workspace_root().join("examples/canary.yaml"))
+        .expect("examples/canary.yaml")
+        .replace("duration: 10s", "duration: 1s");
+    sb.apply_yaml("examples/canary.yaml", &yaml)
+        .expect("apply the example");
+    let stop = tokio_util::sync::CancellationToken::new();
+    let chaos = chaos(&sb, std::time::Duration::from_millis(300), stop.clone());
+    let rollouts: Api<Rollout> = Api::namespaced(sb.client(), "default");
+    let rss: Api<ReplicaSet> = Api::namespaced(sb.client(), "default");
+    let stable = wait_for("the first revision Healthy", 120, || async {
+        let ro = rollouts.get("demo-canary").await.ok()?;
+        let st = ro.status.clone()?;
+        (phase(&ro) == "Healthy" && st.available_replicas == 5).then_some(st.stable_rs)
+    })
+    .await;
+    let image = json!({"spec": {"template": {"spec": {"containers": [
+        {"name": "app", "image": "argoproj/rollouts-demo:green", "ports": [{"name": "http", "containerPort": 8080}]}
+    ]}}}});
+    let pp = PatchParams::default();
+    let merge = Patch::Merge(&image);
+    wait_for("the image update is accepted", 30, || async {
+        rollouts.patch("demo-canary", &pp, &merge).await.ok()
+    })
+    .await;
+    let canary = wait_for("paused with 1 canary and 4 stable pods", 120, || async {
+        let ro = rollouts.get("demo-canary").await.ok()?;
+        let st = ro.status.clone()?;
+        let sets = replica_sets(&rss).await;
+        (phase(&ro) == "Paused"
+            && st.current_pod_hash != stable
+            && sets.get(&st.current_pod_hash) == Some(&(1, 1))
+            && sets.get(&stable) == Some(&(4, 4)))
+        .then_some(st.current_pod_hash)
+    })
+    .await;
+    let promote = json!({"status": {"pauseConditions": null}});
+    wait_for("the promote is accepted", 30, || async {
+        rollouts
+            .patch_status("demo-canary", &PatchParams::default(), &Patch::Merge(&promote))
+            .await
+            .ok()
+    })
+    .await;
+    wait_for(
+        "Healthy on the new revision with the old one scaled down",
+        180,
+        || async {
+            let ro = rollouts.get("demo-canary").await.ok()?;
+            let st = ro.status.clone()?;
+            let sets = replica_sets(&rss).await;
+            (phase(&ro) == "Healthy"
+                && st.stable_rs == canary
+                && sets.get(&canary) == Some(&(5, 5))
+                && sets.get(&stable).is_some_and(|(spec, _)| *spec == 0))
+            .then_some(())
+        },
+    )
+    .await;
+    stop.cancel();
+    let (rounds, injected) = chaos.await.expect("chaos task");
+    assert!(
+        rounds >= 4,
+        "every kind of disruption happened at least once ({rounds} rounds)"
+    );
+    assert!(injected >= 1, "at least one write failed ({injected} injected)");
+    let sets = replica_sets(&rss).await;
+    assert_eq!(sets.len(), 2, "no stray ReplicaSet: {sets:?}");
+}

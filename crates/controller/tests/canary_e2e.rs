@@ -59,35 +59,60 @@ fn phase(ro: &Rollout) -> String {
         .unwrap_or_default()
 }
 
+/// `examples/canary.yaml` with its 10 s pauses set to `pause`.
+fn example_yaml(pause: &str) -> String {
+    std::fs::read_to_string(rollouts_testkit::workspace_root().join("examples/canary.yaml"))
+        .expect("examples/canary.yaml")
+        .replace("duration: 10s", &format!("duration: {pause}"))
+}
+
+/// A merge patch setting the example's container image to `argoproj/rollouts-demo:<tag>`.
+fn image_patch(tag: &str) -> serde_json::Value {
+    json!({"spec": {"template": {"spec": {"containers": [
+        {"name": "app", "image": format!("argoproj/rollouts-demo:{tag}"),
+         "ports": [{"name": "http", "containerPort": 8080}]}
+    ]}}}})
+}
+
+/// The controller with the rollouts-core planner, in-process.
+fn start_controller(client: kube::Client) -> common::Running {
+    start_with(RolloutController::new(
+        client,
+        settings(),
+        rollouts_core::planner::plan,
+    ))
+}
+
+/// Waits for the first revision of `demo-canary` to be Healthy with 5 available pods; its hash.
+async fn first_revision_healthy(rollouts: &Api<Rollout>) -> String {
+    wait_for(
+        "the first revision Healthy with 5 available pods",
+        120,
+        || async {
+            let ro = rollouts.get("demo-canary").await.ok()?;
+            let st = ro.status.clone()?;
+            (phase(&ro) == "Healthy" && st.available_replicas == 5 && !st.stable_rs.is_empty())
+                .then_some(st.stable_rs)
+        },
+    )
+    .await
+}
+
 #[tokio::test]
 async fn basic_canary_pauses_at_20_percent_then_promotes_to_completion() {
     let sb = simulated_sandbox().await;
-    let yaml = std::fs::read_to_string(rollouts_testkit::workspace_root().join("examples/canary.yaml"))
-        .expect("examples/canary.yaml")
-        .replace("duration: 10s", "duration: 2s");
+    let yaml = example_yaml("2s");
     sb.apply_yaml("examples/canary.yaml", &yaml)
         .expect("apply the example");
-    let running = start_with(RolloutController::new(
-        sb.client(),
-        settings(),
-        rollouts_core::planner::plan,
-    ));
+    let running = start_controller(sb.client());
     let rollouts: Api<Rollout> = Api::namespaced(sb.client(), "default");
     let rss: Api<ReplicaSet> = Api::namespaced(sb.client(), "default");
 
     // The first deploy skips the steps and becomes Healthy with 5 pods.
-    let stable = wait_for("the first revision Healthy with 5 available pods", 60, || async {
-        let ro = rollouts.get("demo-canary").await.ok()?;
-        let st = ro.status.clone()?;
-        (phase(&ro) == "Healthy" && st.available_replicas == 5 && !st.stable_rs.is_empty())
-            .then_some(st.stable_rs)
-    })
-    .await;
+    let stable = first_revision_healthy(&rollouts).await;
 
     // An image update pauses at the first pause step with 1 canary and 4 stable pods.
-    let image = json!({"spec": {"template": {"spec": {"containers": [
-        {"name": "app", "image": "argoproj/rollouts-demo:green", "ports": [{"name": "http", "containerPort": 8080}]}
-    ]}}}});
+    let image = image_patch("green");
     rollouts
         .patch("demo-canary", &PatchParams::default(), &Patch::Merge(&image))
         .await
@@ -138,34 +163,18 @@ async fn basic_canary_pauses_at_20_percent_then_promotes_to_completion() {
 #[tokio::test]
 async fn abort_returns_to_stable_and_setting_the_stable_image_back_is_healthy_without_a_new_replica_set() {
     let sb = simulated_sandbox().await;
-    let yaml = std::fs::read_to_string(rollouts_testkit::workspace_root().join("examples/canary.yaml"))
-        .expect("examples/canary.yaml");
+    let yaml = example_yaml("10s");
     sb.apply_yaml("examples/canary.yaml", &yaml)
         .expect("apply the example");
-    let running = start_with(RolloutController::new(
-        sb.client(),
-        settings(),
-        rollouts_core::planner::plan,
-    ));
+    let running = start_controller(sb.client());
     let rollouts: Api<Rollout> = Api::namespaced(sb.client(), "default");
     let rss: Api<ReplicaSet> = Api::namespaced(sb.client(), "default");
-    let stable = wait_for("the first revision Healthy", 60, || async {
-        let ro = rollouts.get("demo-canary").await.ok()?;
-        let st = ro.status.clone()?;
-        (phase(&ro) == "Healthy" && st.available_replicas == 5).then_some(st.stable_rs)
-    })
-    .await;
-    let set_image = |tag: &str| {
-        json!({"spec": {"template": {"spec": {"containers": [
-            {"name": "app", "image": format!("argoproj/rollouts-demo:{tag}"),
-             "ports": [{"name": "http", "containerPort": 8080}]}
-        ]}}}})
-    };
+    let stable = first_revision_healthy(&rollouts).await;
     rollouts
         .patch(
             "demo-canary",
             &PatchParams::default(),
-            &Patch::Merge(&set_image("green")),
+            &Patch::Merge(&image_patch("green")),
         )
         .await
         .expect("set image");
@@ -206,7 +215,7 @@ async fn abort_returns_to_stable_and_setting_the_stable_image_back_is_healthy_wi
         .patch(
             "demo-canary",
             &PatchParams::default(),
-            &Patch::Merge(&set_image("blue")),
+            &Patch::Merge(&image_patch("blue")),
         )
         .await
         .expect("set the stable image back");
@@ -225,8 +234,7 @@ async fn abort_returns_to_stable_and_setting_the_stable_image_back_is_healthy_wi
 #[tokio::test]
 async fn a_rollout_without_steps_rolls_like_a_deployment() {
     let sb = simulated_sandbox().await;
-    let yaml = std::fs::read_to_string(rollouts_testkit::workspace_root().join("examples/canary.yaml"))
-        .expect("examples/canary.yaml");
+    let yaml = example_yaml("10s");
     // The same rollout with no steps and no Services: a rolling update with maxSurge/maxUnavailable 25%.
     let mut ro: Rollout = serde_yaml_ng::from_str(yaml.split("\n---\n").next().unwrap()).unwrap();
     if let Some(canary) = ro.spec.strategy.canary.as_mut() {
@@ -236,11 +244,7 @@ async fn a_rollout_without_steps_rolls_like_a_deployment() {
     }
     let rollouts: Api<Rollout> = Api::namespaced(sb.client(), "default");
     rollouts.create(&Default::default(), &ro).await.expect("create");
-    let running = start_with(RolloutController::new(
-        sb.client(),
-        settings(),
-        rollouts_core::planner::plan,
-    ));
+    let running = start_controller(sb.client());
     let rss: Api<ReplicaSet> = Api::namespaced(sb.client(), "default");
     let stable = wait_for("Healthy", 60, || async {
         let ro = rollouts.get("demo-canary").await.ok()?;
@@ -248,9 +252,7 @@ async fn a_rollout_without_steps_rolls_like_a_deployment() {
         (phase(&ro) == "Healthy" && st.available_replicas == 5).then_some(st.stable_rs)
     })
     .await;
-    let image = json!({"spec": {"template": {"spec": {"containers": [
-        {"name": "app", "image": "argoproj/rollouts-demo:green", "ports": [{"name": "http", "containerPort": 8080}]}
-    ]}}}});
+    let image = image_patch("green");
     rollouts
         .patch("demo-canary", &PatchParams::default(), &Patch::Merge(&image))
         .await
@@ -284,34 +286,18 @@ async fn a_rollout_without_steps_rolls_like_a_deployment() {
 #[tokio::test]
 async fn an_image_change_in_the_middle_of_a_canary_restarts_the_steps_on_the_newest_template() {
     let sb = simulated_sandbox().await;
-    let yaml = std::fs::read_to_string(rollouts_testkit::workspace_root().join("examples/canary.yaml"))
-        .expect("examples/canary.yaml");
+    let yaml = example_yaml("10s");
     sb.apply_yaml("examples/canary.yaml", &yaml)
         .expect("apply the example");
-    let running = start_with(RolloutController::new(
-        sb.client(),
-        settings(),
-        rollouts_core::planner::plan,
-    ));
+    let running = start_controller(sb.client());
     let rollouts: Api<Rollout> = Api::namespaced(sb.client(), "default");
     let rss: Api<ReplicaSet> = Api::namespaced(sb.client(), "default");
-    let stable = wait_for("the first revision Healthy", 60, || async {
-        let ro = rollouts.get("demo-canary").await.ok()?;
-        let st = ro.status.clone()?;
-        (phase(&ro) == "Healthy" && st.available_replicas == 5).then_some(st.stable_rs)
-    })
-    .await;
-    let set_image = |tag: &str| {
-        json!({"spec": {"template": {"spec": {"containers": [
-            {"name": "app", "image": format!("argoproj/rollouts-demo:{tag}"),
-             "ports": [{"name": "http", "containerPort": 8080}]}
-        ]}}}})
-    };
+    let stable = first_revision_healthy(&rollouts).await;
     rollouts
         .patch(
             "demo-canary",
             &PatchParams::default(),
-            &Patch::Merge(&set_image("green")),
+            &Patch::Merge(&image_patch("green")),
         )
         .await
         .expect("set image");
@@ -328,7 +314,7 @@ async fn an_image_change_in_the_middle_of_a_canary_restarts_the_steps_on_the_new
         .patch(
             "demo-canary",
             &PatchParams::default(),
-            &Patch::Merge(&set_image("yellow")),
+            &Patch::Merge(&image_patch("yellow")),
         )
         .await
         .expect("set image again");
@@ -358,8 +344,7 @@ async fn an_image_change_in_the_middle_of_a_canary_restarts_the_steps_on_the_new
 #[tokio::test]
 async fn an_invalid_spec_is_reported_as_invalid_spec_and_the_controller_keeps_working() {
     let sb = simulated_sandbox().await;
-    let yaml = std::fs::read_to_string(rollouts_testkit::workspace_root().join("examples/canary.yaml"))
-        .expect("examples/canary.yaml");
+    let yaml = example_yaml("10s");
     sb.apply_yaml("examples/canary.yaml", &yaml)
         .expect("apply the example");
     let mut bad: Rollout = serde_yaml_ng::from_str(yaml.split("\n---\n").next().unwrap()).unwrap();
@@ -374,11 +359,7 @@ async fn an_invalid_spec_is_reported_as_invalid_spec_and_the_controller_keeps_wo
         .create(&Default::default(), &bad)
         .await
         .expect("create the invalid rollout");
-    let running = start_with(RolloutController::new(
-        sb.client(),
-        settings(),
-        rollouts_core::planner::plan,
-    ));
+    let running = start_controller(sb.client());
     let message = wait_for("InvalidSpec on the bad rollout", 60, || async {
         let ro = rollouts.get("bad").await.ok()?;
         let st = ro.status.clone()?;
@@ -429,14 +410,7 @@ fn chaos(
     let store = sb.store().clone();
     let log = sb.requests().clone();
     tokio::spawn(async move {
-        let start = |client: kube::Client| {
-            start_with(RolloutController::new(
-                client,
-                settings(),
-                rollouts_core::planner::plan,
-            ))
-        };
-        let mut running = start(client.clone());
+        let mut running = start_controller(client.clone());
         let mut round = 0usize;
         let mut injected = 0usize;
         let mut writes_at_last_fault = log.writes();
@@ -450,7 +424,7 @@ fn chaos(
                 0 => {
                     // Killed at an arbitrary point: no graceful shutdown.
                     running.task.abort();
-                    running = start(client.clone());
+                    running = start_controller(client.clone());
                 }
                 1 => {
                     // About 5% of writes: a fault only after 20 more writes and when the last was consumed.
@@ -479,24 +453,15 @@ fn chaos(
 #[tokio::test]
 async fn the_basic_canary_converges_despite_controller_kills_write_errors_and_lost_watches() {
     let sb = simulated_sandbox().await;
-    let yaml = std::fs::read_to_string(rollouts_testkit::workspace_root().join("examples/canary.yaml"))
-        .expect("examples/canary.yaml")
-        .replace("duration: 10s", "duration: 1s");
+    let yaml = example_yaml("1s");
     sb.apply_yaml("examples/canary.yaml", &yaml)
         .expect("apply the example");
     let stop = tokio_util::sync::CancellationToken::new();
     let chaos = chaos(&sb, std::time::Duration::from_millis(300), stop.clone());
     let rollouts: Api<Rollout> = Api::namespaced(sb.client(), "default");
     let rss: Api<ReplicaSet> = Api::namespaced(sb.client(), "default");
-    let stable = wait_for("the first revision Healthy", 120, || async {
-        let ro = rollouts.get("demo-canary").await.ok()?;
-        let st = ro.status.clone()?;
-        (phase(&ro) == "Healthy" && st.available_replicas == 5).then_some(st.stable_rs)
-    })
-    .await;
-    let image = json!({"spec": {"template": {"spec": {"containers": [
-        {"name": "app", "image": "argoproj/rollouts-demo:green", "ports": [{"name": "http", "containerPort": 8080}]}
-    ]}}}});
+    let stable = first_revision_healthy(&rollouts).await;
+    let image = image_patch("green");
     let pp = PatchParams::default();
     let merge = Patch::Merge(&image);
     wait_for("the image update is accepted", 30, || async {

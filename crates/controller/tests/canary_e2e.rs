@@ -98,6 +98,28 @@ async fn first_revision_healthy(rollouts: &Api<Rollout>) -> String {
     .await
 }
 
+/// Sets the example's container image to `argoproj/rollouts-demo:<tag>` (a merge patch, as kubectl does).
+async fn set_image(rollouts: &Api<Rollout>, tag: &str) {
+    rollouts
+        .patch(
+            "demo-canary",
+            &PatchParams::default(),
+            &Patch::Merge(&image_patch(tag)),
+        )
+        .await
+        .expect("set image");
+}
+
+/// Waits for `demo-canary` to pause on a revision other than `stable`; its hash.
+async fn paused_on_a_new_revision(rollouts: &Api<Rollout>, stable: &str) -> String {
+    wait_for("paused on a new revision", 60, || async {
+        let ro = rollouts.get("demo-canary").await.ok()?;
+        let st = ro.status.clone()?;
+        (phase(&ro) == "Paused" && st.current_pod_hash != stable).then_some(st.current_pod_hash)
+    })
+    .await
+}
+
 #[tokio::test]
 async fn basic_canary_pauses_at_20_percent_then_promotes_to_completion() {
     let sb = simulated_sandbox().await;
@@ -170,20 +192,8 @@ async fn abort_returns_to_stable_and_setting_the_stable_image_back_is_healthy_wi
     let rollouts: Api<Rollout> = Api::namespaced(sb.client(), "default");
     let rss: Api<ReplicaSet> = Api::namespaced(sb.client(), "default");
     let stable = first_revision_healthy(&rollouts).await;
-    rollouts
-        .patch(
-            "demo-canary",
-            &PatchParams::default(),
-            &Patch::Merge(&image_patch("green")),
-        )
-        .await
-        .expect("set image");
-    let canary = wait_for("paused at the first step", 60, || async {
-        let ro = rollouts.get("demo-canary").await.ok()?;
-        let st = ro.status.clone()?;
-        (phase(&ro) == "Paused" && st.current_pod_hash != stable).then_some(st.current_pod_hash)
-    })
-    .await;
+    set_image(&rollouts, "green").await;
+    let canary = paused_on_a_new_revision(&rollouts, &stable).await;
 
     // Abort (as `kubectl argo rollouts abort` does): Degraded, canary scaled down, 5 stable pods.
     rollouts
@@ -211,14 +221,7 @@ async fn abort_returns_to_stable_and_setting_the_stable_image_back_is_healthy_wi
     .await;
 
     // Setting the image back to the stable one is Healthy at once, with no new ReplicaSet.
-    rollouts
-        .patch(
-            "demo-canary",
-            &PatchParams::default(),
-            &Patch::Merge(&image_patch("blue")),
-        )
-        .await
-        .expect("set the stable image back");
+    set_image(&rollouts, "blue").await;
     wait_for("Healthy on the stable revision", 60, || async {
         let ro = rollouts.get("demo-canary").await.ok()?;
         let st = ro.status.clone()?;
@@ -293,31 +296,12 @@ async fn an_image_change_in_the_middle_of_a_canary_restarts_the_steps_on_the_new
     let rollouts: Api<Rollout> = Api::namespaced(sb.client(), "default");
     let rss: Api<ReplicaSet> = Api::namespaced(sb.client(), "default");
     let stable = first_revision_healthy(&rollouts).await;
-    rollouts
-        .patch(
-            "demo-canary",
-            &PatchParams::default(),
-            &Patch::Merge(&image_patch("green")),
-        )
-        .await
-        .expect("set image");
-    let green = wait_for("paused on green", 60, || async {
-        let ro = rollouts.get("demo-canary").await.ok()?;
-        let st = ro.status.clone()?;
-        (phase(&ro) == "Paused" && st.current_pod_hash != stable).then_some(st.current_pod_hash)
-    })
-    .await;
+    set_image(&rollouts, "green").await;
+    let green = paused_on_a_new_revision(&rollouts, &stable).await;
 
     // A second change while paused at 20%: the green canary is scaled down, yellow becomes the canary
     // at the first step, and the stable ReplicaSet is untouched.
-    rollouts
-        .patch(
-            "demo-canary",
-            &PatchParams::default(),
-            &Patch::Merge(&image_patch("yellow")),
-        )
-        .await
-        .expect("set image again");
+    set_image(&rollouts, "yellow").await;
     wait_for(
         "paused on yellow with 1 canary, green at 0 and 4 stable",
         60,

@@ -21,6 +21,9 @@ use rollouts_core::phase::calculate_rollout_phase;
 use rollouts_core::{Action, Event, Plan, Snapshot, merge_patch, planner};
 use serde_json::{Value, json};
 
+mod sim;
+pub use sim::*;
+
 /// The frozen instant of the table tests (whole seconds, as Kubernetes times are).
 pub fn now() -> Timestamp {
     "2026-08-20T12:00:00Z".parse().expect("fixed time")

@@ -356,3 +356,58 @@ async fn preview_replica_count_runs_a_smaller_preview_then_scales_up_before_the_
     assert!(!st.blue_green.scale_up_preview_check_point);
     env.stop().await;
 }
+
+/// The `role` label of the running pods by pod-template hash.
+async fn roles(env: &Env) -> BTreeMap<String, BTreeSet<String>> {
+    let pods: Api<k8s_openapi::api::core::v1::Pod> = Api::namespaced(env.sb.client(), "default");
+    let mut roles: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for pod in pods.list(&ListParams::default()).await.expect("pods").items {
+        if pod.metadata.deletion_timestamp.is_some() {
+            continue;
+        }
+        let labels = pod.labels();
+        let hash = labels.get(HASH_LABEL).cloned().unwrap_or_default();
+        let role = labels.get("role").cloned().unwrap_or_default();
+        roles.entry(hash).or_default().insert(role);
+    }
+    roles
+}
+
+#[tokio::test]
+async fn active_and_preview_metadata_follow_the_pods_through_an_update() {
+    let env = Env::start(&[(
+        "scaleDownDelaySeconds: 30",
+        "scaleDownDelaySeconds: 1\n      activeMetadata:\n        labels:\n          role: active\n      \
+         previewMetadata:\n        labels:\n          role: preview",
+    )])
+    .await;
+    let blue = env.first_revision_healthy().await;
+    let only = |role: &str| BTreeSet::from([role.to_owned()]);
+    wait_for("the first pods labelled active", 30, || async {
+        (roles(&env).await.get(&blue) == Some(&only("active"))).then_some(())
+    })
+    .await;
+
+    let green = env.update_and_pause("green", &blue).await;
+    wait_for("new pods labelled preview, old ones active", 30, || async {
+        let roles = roles(&env).await;
+        (roles.get(&green) == Some(&only("preview")) && roles.get(&blue) == Some(&only("active")))
+            .then_some(())
+    })
+    .await;
+
+    env.patch_status(json!({"status": {"pauseConditions": null}}))
+        .await;
+    env.phase_on("Healthy", &green, "Healthy on the new revision")
+        .await;
+    wait_for(
+        "the promoted pods relabelled active, the old ones gone",
+        60,
+        || async {
+            let roles = roles(&env).await;
+            (roles.get(&green) == Some(&only("active")) && !roles.contains_key(&blue)).then_some(())
+        },
+    )
+    .await;
+    env.stop().await;
+}

@@ -311,3 +311,70 @@ fn auto_promotion_enabled_switches_as_soon_as_the_new_pods_are_ready() {
         (v2.as_str(), Some(RolloutPhase::Healthy))
     );
 }
+
+#[test]
+fn retry_after_an_abort_brings_the_update_back_to_the_pause() {
+    let mut cluster = cluster_with(|_| {});
+    let v1 = deployed(&mut cluster);
+    let v2 = set_image(&mut cluster, "green");
+    run(&mut cluster, active_has_available_pods);
+    cluster.edit_status(|s| s.abort = true);
+    run(&mut cluster, active_has_available_pods);
+    assert_eq!(status(&cluster).phase, Some(RolloutPhase::Degraded));
+
+    // `kubectl argo rollouts retry rollout`.
+    cluster.edit_status(|s| s.abort = false);
+    let timeline = run(&mut cluster, active_has_available_pods);
+    let st = status(&cluster).clone();
+    assert_eq!(
+        (st.phase, st.message.as_str()),
+        (Some(RolloutPhase::Paused), "BlueGreenPause")
+    );
+    assert_eq!((pods(&cluster, &v1), pods(&cluster, &v2)), ((3, 3), (3, 3)));
+    assert_eq!(selector(&cluster, "demo-bg-active"), v1);
+    assert!(st.aborted_at.is_none());
+    let progressing = st
+        .conditions
+        .iter()
+        .find(|c| c.type_ == Some(rollouts_api::enums::RolloutConditionType::Progressing))
+        .expect("progressing");
+    assert_ne!(progressing.reason, "RolloutAborted");
+    assert_eq!(
+        messages(&timeline, "RolloutPaused"),
+        ["Rollout is paused (BlueGreenPause)"]
+    );
+}
+
+#[test]
+fn spec_paused_holds_the_preview_and_the_active_service_until_resumed() {
+    let mut cluster = cluster_with(|bg| bg["autoPromotionEnabled"] = serde_json::Value::Null);
+    let v1 = deployed(&mut cluster);
+    // `kubectl argo rollouts pause`, then an update.
+    cluster.edit_spec(|ro| ro.spec.paused = true);
+    let v2 = set_image(&mut cluster, "green");
+    run(&mut cluster, active_has_available_pods);
+    let st = status(&cluster).clone();
+    assert_eq!(st.phase, Some(RolloutPhase::Paused));
+    assert_eq!(
+        (
+            selector(&cluster, "demo-bg-active"),
+            selector(&cluster, "demo-bg-preview")
+        ),
+        (v1.clone(), v1)
+    );
+    assert_eq!(st.blue_green.active_selector, st.stable_rs);
+    assert!(
+        cluster.rs_by_hash(&v2).is_some(),
+        "the new ReplicaSet exists behind no Service"
+    );
+
+    // `kubectl argo rollouts promote` unpauses: auto-promotion goes through.
+    cluster.edit_spec(|ro| ro.spec.paused = false);
+    run(&mut cluster, active_has_available_pods);
+    let st = status(&cluster);
+    assert_eq!(
+        (st.phase.clone(), st.stable_rs.as_str()),
+        (Some(RolloutPhase::Healthy), v2.as_str())
+    );
+    assert_eq!(selector(&cluster, "demo-bg-active"), v2);
+}

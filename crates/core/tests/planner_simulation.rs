@@ -10,6 +10,7 @@ mod planner_support;
 
 use jiff::SignedDuration;
 use k8s_openapi::api::core::v1::Service;
+use planner_support::sim::*;
 use planner_support::*;
 use pretty_assertions::assert_eq;
 use rollouts_api::Rollout;

@@ -304,15 +304,8 @@ impl RolloutContext<'_> {
             return String::new();
         }
         // AWS target-group verification (areTargetsVerified) goes here.
-        if self.status().promote_full {
-            return "Full promotion requested".to_owned();
-        }
-        if self.is_fast_rollback() {
-            return if self.is_rollback_within_window() {
-                "Rollback within window".to_owned()
-            } else {
-                "Fast rollback".to_owned()
-            };
+        if let Some(reason) = self.requested_or_fast_rollback_promotion() {
+            return reason;
         }
         if self.pause.is_aborted() {
             return String::new();

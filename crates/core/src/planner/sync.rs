@@ -508,15 +508,8 @@ impl RolloutContext<'_> {
         {
             return String::new();
         }
-        if self.status().promote_full {
-            return "Full promotion requested".to_owned();
-        }
-        if self.is_fast_rollback() {
-            return if self.is_rollback_within_window() {
-                "Rollback within window".to_owned()
-            } else {
-                "Fast rollback".to_owned()
-            };
+        if let Some(reason) = self.requested_or_fast_rollback_promotion() {
+            return reason;
         }
         let step_count = self.rollout.steps().len();
         let (_, index) = current_canary_step(&self.rollout);
@@ -526,6 +519,22 @@ impl RolloutContext<'_> {
             return format!("Completed all {step_count} canary steps");
         }
         String::new()
+    }
+
+    /// The promotions `shouldFullPromote` grants whatever the steps or pause: `promote --full`, or a
+    /// fast rollback (within the rollback window, to the stable, or to a delayed blue-green ReplicaSet).
+    pub(crate) fn requested_or_fast_rollback_promotion(&self) -> Option<String> {
+        if self.status().promote_full {
+            return Some("Full promotion requested".to_owned());
+        }
+        if self.is_fast_rollback() {
+            return Some(if self.is_rollback_within_window() {
+                "Rollback within window".to_owned()
+            } else {
+                "Fast rollback".to_owned()
+            });
+        }
+        None
     }
 
     /// `promoteStable` for a canary: clears pauses, abort and `promoteFull`, moves past the last step, and

@@ -21,8 +21,7 @@ use rollouts_core::phase::calculate_rollout_phase;
 use rollouts_core::{Action, Event, Plan, Snapshot, merge_patch, planner};
 use serde_json::{Value, json};
 
-mod sim;
-pub use sim::*;
+pub mod sim;
 
 /// The frozen instant of the table tests (whole seconds, as Kubernetes times are).
 pub fn now() -> Timestamp {

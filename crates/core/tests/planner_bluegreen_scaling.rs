@@ -570,3 +570,27 @@ fn test_blue_green_progress_deadline_abort() {
         assert!(message.contains(&timeout), "{message}");
     }
 }
+
+#[test]
+fn test_switched_preview_service_no_longer_references_old_replica_set() {
+    // isReplicaSetReferenced after reconcilePreviewService: Go switches the preview Service's selector on
+    // the lister's object, so a ReplicaSet the preview Service selected before this reconcile's switch
+    // (and that the status names nowhere) is no longer referenced, and gets its scale-down deadline.
+    let (r1, r2, rss) = update("active", "preview", |_| {});
+    let (h1, h2) = (hash(&r1), hash(&r2));
+    let r2 = update_blue_green_rollout_status(&r2, &h2, &h2, &h2, 1, 1, 2, 1, false, true, true);
+    let services = [hash_service("active", &h2), hash_service("preview", &h1)];
+    let plan = planner::plan(&snapshot_with_services(&r2, &rss, &services));
+    let deadline = deadline(30);
+    assert_eq!(
+        writes(&plan),
+        [
+            &switch_selector("preview", &h2),
+            &rs_write(
+                &rs_name(&rss[0]),
+                None,
+                &[(SCALE_DOWN_DEADLINE_ANNOTATION, Some(&deadline))]
+            ),
+        ]
+    );
+}

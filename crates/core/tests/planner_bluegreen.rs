@@ -458,6 +458,7 @@ fn test_blue_green_handle_pause_no_pause_when_auto_promotion_enabled_is_not_set(
             "observedGeneration": "124"
         }}))
     );
+    assert_eq!(event_reasons(&plan), ["SwitchService", "RolloutCompleted"]);
 }
 
 #[test]
@@ -507,6 +508,7 @@ fn test_blue_green_handle_pause_skip_pause_reconcile_when_active_has_pod_hash_se
             "observedGeneration": "123"
         }}))
     );
+    assert_eq!(event_reasons(&plan), ["SwitchService", "RolloutCompleted"]);
 }
 
 #[test]

@@ -1,13 +1,14 @@
-//! Whole-snapshot table tests of blue-green ephemeral metadata (`rollout/ephemeralmetadata_test.go`) and
-//! of the blue-green cases of `rollout/replicaset_test.go` (the abort scale-down delay of the new
-//! ReplicaSet, old ReplicaSets beyond `scaleDownDelayRevisionLimit`), each named after the Go test it
-//! ports. Go calls `reconcileNewReplicaSet` / `reconcileOtherReplicaSets` alone in the latter; here the
-//! whole reconcile runs on a rollout in the state those tests set up (see `planner_bluegreen.rs` for the
+//! Whole-snapshot table tests of blue-green ephemeral metadata (`rollout/ephemeralmetadata_test.go`), of
+//! the blue-green cases of `rollout/replicaset_test.go` (the abort scale-down delay of the new ReplicaSet,
+//! old ReplicaSets beyond `scaleDownDelayRevisionLimit`, a ReplicaSet referenced by a Service), and of
+//! `TestBlueGreenProgressDeadlineAbort`, each named after the Go test it ports. Go calls
+//! `reconcileNewReplicaSet` / `reconcileOtherReplicaSets` / `isReplicaSetReferenced` alone; here the whole
+//! reconcile runs on a rollout in the state those tests set up (see `planner_bluegreen.rs` for the
 //! conventions).
 //!
-//! Not ported: `TestIsReplicaSetReferenced` (a unit test of the lookup; through a whole reconcile the
-//! preview Service is switched first and a missing Service stops the reconcile; see
-//! `planner_bluegreen_scaling::test_switched_preview_service_no_longer_references_old_replica_set`).
+//! Not ported: the table of `TestIsReplicaSetReferenced` (a unit test of the lookup: through a whole
+//! reconcile the preview Service is switched first, and a missing Service stops the reconcile); its
+//! Service case is `test_switched_preview_service_no_longer_references_old_replica_set`.
 
 mod planner_support;
 
@@ -18,6 +19,7 @@ use pretty_assertions::assert_eq;
 use rollouts_api::keys::{
     DESIRED_REPLICAS_ANNOTATION, POD_TEMPLATE_HASH_LABEL, SCALE_DOWN_DEADLINE_ANNOTATION,
 };
+use rollouts_core::conditions::set_rollout_condition;
 use rollouts_core::{Action, planner};
 use serde_json::json;
 
@@ -290,4 +292,75 @@ fn test_reconcile_old_replica_set() {
             "{old_replicas}/{old_available}"
         );
     }
+}
+
+#[test]
+fn test_blue_green_progress_deadline_abort() {
+    // TestBlueGreenProgressDeadlineAbort: an update whose Progressing condition says it timed out (False,
+    // or True with the TimedOut reason) is aborted with progressDeadlineAbort.
+    for timed_out in [true, false] {
+        let mut r1 = blue_green_rollout("foo", 1, None, "active", "preview");
+        r1.spec.progress_deadline_seconds = Some(1);
+        r1.spec.progress_deadline_abort = true;
+        let mut r2 = bump_version(&r1);
+        let rs1 = new_replica_set_with_status(&r1, 1, 1);
+        let rs2 = new_replica_set_with_status(&r2, 1, 0);
+        let (h1, h2) = (hash(&r1), hash(&r2));
+        let status = st(&mut r2);
+        status.stable_rs.clone_from(&h1);
+        status.blue_green.active_selector.clone_from(&h1);
+        status.blue_green.preview_selector.clone_from(&h2);
+        status.updated_replicas = 1;
+        status.ready_replicas = 1;
+        status.available_replicas = 1;
+        let timeout = format!("ReplicaSet \"foo-{h2}\" has timed out progressing.");
+        let progressing = if timed_out {
+            cond("Progressing", "False", "ProgressDeadlineExceeded", &timeout)
+        } else {
+            cond(
+                "Progressing",
+                "True",
+                "ProgressDeadlineExceeded",
+                "ProgressDeadlineExceeded",
+            )
+        };
+        set_rollout_condition(st(&mut r2), condition(progressing));
+        let services = [hash_service("active", &h1), hash_service("preview", &h2)];
+        let plan = planner::plan(&snapshot_with_services(&r2, &[rs1, rs2], &services));
+        assert!(writes(&plan).is_empty(), "{:?}", plan.actions);
+        let patch = status_patch(&r2, &plan).expect("patch");
+        assert_eq!(patch["status"]["abort"], json!(true), "{patch}");
+        assert_eq!(patch["status"]["phase"], json!("Degraded"));
+        let message = patch["status"]["message"].as_str().expect("message");
+        assert!(message.contains(&timeout), "{message}");
+    }
+}
+
+#[test]
+fn test_switched_preview_service_no_longer_references_old_replica_set() {
+    // isReplicaSetReferenced after reconcilePreviewService: Go switches the preview Service's selector on
+    // the lister's object, so a ReplicaSet the preview Service selected before this reconcile's switch
+    // (and that the status names nowhere) is no longer referenced, and gets its scale-down deadline.
+    let r1 = blue_green_rollout("foo", 1, None, "active", "preview");
+    let r2 = bump_version(&r1);
+    let rss = [
+        new_replica_set_with_status(&r1, 1, 1),
+        new_replica_set_with_status(&r2, 1, 1),
+    ];
+    let (h1, h2) = (hash(&r1), hash(&r2));
+    let r2 = update_blue_green_rollout_status(&r2, &h2, &h2, &h2, 1, 1, 2, 1, false, true, true);
+    let services = [hash_service("active", &h2), hash_service("preview", &h1)];
+    let plan = planner::plan(&snapshot_with_services(&r2, &rss, &services));
+    let deadline = ts(at(30));
+    assert_eq!(
+        writes(&plan),
+        [
+            &switch_selector("preview", &h2),
+            &rs_write(
+                &rs_name(&rss[0]),
+                None,
+                &[(SCALE_DOWN_DEADLINE_ANNOTATION, Some(&deadline))]
+            ),
+        ]
+    );
 }

@@ -2,14 +2,22 @@
 //! `rollout/bluegreen_test.go`: the same rollout, ReplicaSets, Services and status, and the same expected
 //! writes (Service patches, ReplicaSet writes), Events and status patch (minus `status.duration`, which the
 //! planner does not track). This file covers creation, the preview Service and the pause;
-//! `planner_bluegreen_scaling.rs` covers scaling, scale-down delays and aborts, and
-//! `planner_bluegreen_sync.rs` the blue-green cases of `service_test.go`, `sync_test.go`,
-//! `controller_test.go` and `replicaset_test.go`.
+//! `planner_bluegreen_scaling.rs` covers scaling, scale-down delays and aborts;
+//! `planner_bluegreen_sync.rs` the blue-green cases of `service_test.go`, `sync_test.go` and
+//! `controller_test.go`; `planner_bluegreen_features.rs` those of `ephemeralmetadata_test.go` and
+//! `replicaset_test.go`, and the progress-deadline abort.
 //!
 //! Go's fixture checks the verb and resource of every client action in order, and a patch's body only
 //! where the test reads it back; where Go does not read a status patch back, the status is still asserted
-//! here, with the value Go's code computes. No test of `bluegreen_test.go` needs an AnalysisRun to be
-//! created (those live in `analysis_test.go`): all of them are ported.
+//! here, with the value Go's code computes. No test of `bluegreen_test.go` needs an AnalysisRun: all of
+//! them are ported.
+//!
+//! Not ported: the blue-green tests of `analysis_test.go` (`TestCreatePrePromotionAnalysisRun`,
+//! `TestRolloutPrePromotionAnalysis*`, `TestAbortRolloutOnError{Pre,Post}PromotionAnalysis`,
+//! `TestRolloutPostPromotionAnalysisSuccess`, `TestPostPromotionAnalysisRunHandleInconclusive`,
+//! `TestSkip{Pre,Post}PromotionAnalysisRun`, ...): the planner neither creates runs nor reconciles the
+//! current ones (`reconcileAnalysisRuns`: inconclusive pause, abort on failure, and recording the runs in
+//! `status.blueGreen.{pre,post}PromotionAnalysisRunStatus`, which its status therefore drops).
 
 mod planner_support;
 

@@ -364,3 +364,20 @@ fn test_switched_preview_service_no_longer_references_old_replica_set() {
         ]
     );
 }
+
+#[test]
+fn test_scale_down_delay_seconds_zero_scales_down_at_once() {
+    // A deliberate deviation (argo-rollouts#1992, docs/compatibility.md): with `scaleDownDelaySeconds: 0`
+    // Go annotates nothing and keeps the previous ReplicaSet up for ever; the planner scales it down now.
+    let mut r1 = blue_green_rollout("foo", 1, None, "active", "");
+    bg(&mut r1).scale_down_delay_seconds = Some(0);
+    let r2 = bump_version(&r1);
+    let old = new_replica_set_with_status(&r1, 1, 1);
+    let new = new_replica_set_with_status(&r2, 1, 1);
+    let h2 = hash(&r2);
+    let r2 = update_blue_green_rollout_status(&r2, "", &h2, &h2, 1, 1, 2, 1, false, true, true);
+    let services = [hash_service("active", &h2)];
+    let plan = planner::plan(&snapshot_with_services(&r2, &[old.clone(), new], &services));
+    assert_eq!(writes(&plan), [&rs_write(&rs_name(&old), Some(0), &[])]);
+    assert_eq!(plan.requeue_after, None);
+}

@@ -127,7 +127,8 @@ impl RolloutContext<'_> {
     }
 
     /// `switchServiceSelector` (blue-green): points the Service at `desired` unless it already selects it
-    /// and is managed, then updates the in-memory Service as Go does.
+    /// and is managed, then updates the in-memory Service as Go does (Go's is the lister's cached object,
+    /// which `isReplicaSetReferenced` reads later in the reconcile: see `switched_selectors`).
     fn switch_selector(&mut self, service: &mut Service, desired: &str) {
         let managed = service
             .metadata
@@ -145,6 +146,7 @@ impl RolloutContext<'_> {
         }
         let name = service.metadata.name.clone().unwrap_or_default();
         self.switch_service_selector(&name, current.as_deref().unwrap_or(""), desired, managed);
+        self.switched_selectors.insert(name, desired.to_owned());
         service
             .spec
             .get_or_insert_with(Default::default)

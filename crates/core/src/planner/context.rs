@@ -64,6 +64,10 @@ pub(crate) struct RolloutContext<'a> {
     pub rollout_modified: bool,
     /// The status to write, once a path decided it.
     pub final_status: Option<RolloutStatus>,
+    /// Service name → the `rollouts-pod-template-hash` this reconcile switched it to. Go switches the
+    /// selector on the lister's (cached) object, so later lookups in the same reconcile
+    /// (`isReplicaSetReferenced`) see the new selector.
+    pub switched_selectors: std::collections::BTreeMap<String, String>,
     /// The plan under construction.
     pub plan: Plan,
 }
@@ -94,6 +98,7 @@ impl<'a> RolloutContext<'a> {
             new_rs_within_delay: false,
             rollout_modified: false,
             final_status: None,
+            switched_selectors: std::collections::BTreeMap::new(),
             plan: Plan::default(),
         };
         ctx.new_rs = find_new_replica_set(&ctx.all_rss, &ctx.pod_hash);

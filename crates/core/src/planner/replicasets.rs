@@ -292,7 +292,8 @@ impl RolloutContext<'_> {
     }
 
     /// `isReplicaSetReferenced`: a hash the rollout's status names (stable, current, active, preview,
-    /// traffic weights) or a Service of the strategy selects; such a ReplicaSet is not scaled down.
+    /// traffic weights) or a Service of the strategy selects (as switched earlier in this reconcile); such a
+    /// ReplicaSet is not scaled down.
     pub(crate) fn is_replica_set_referenced(&self, rs: &ReplicaSet) -> bool {
         let hash = crate::replicas::pod_template_hash(Some(rs));
         if hash.is_empty() {
@@ -319,6 +320,10 @@ impl RolloutContext<'_> {
         };
         // Istio DestinationRule subsets are checked here once traffic routing exists.
         services.iter().filter(|n| !n.is_empty()).any(|name| {
+            // A selector switched earlier in this reconcile counts, as on Go's mutated lister object.
+            if let Some(switched) = self.switched_selectors.get(*name) {
+                return switched == hash;
+            }
             let service = self.snapshot.services.get(*name);
             super::bluegreen::selected_hash(service.map(|s| &**s)) == hash
         })

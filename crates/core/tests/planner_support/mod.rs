@@ -5,6 +5,11 @@
 
 #![allow(dead_code)]
 
+mod bluegreen;
+
+#[allow(unused_imports)] // not every test binary uses the blue-green fixtures
+pub use bluegreen::*;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 

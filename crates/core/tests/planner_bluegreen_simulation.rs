@@ -379,3 +379,25 @@ fn spec_paused_holds_the_preview_and_the_active_service_until_resumed() {
     );
     assert_eq!(selector(&cluster, "demo-bg-active"), v2);
 }
+
+#[test]
+fn recorded_promotion_runs_are_kept_until_the_template_changes() {
+    let mut cluster = cluster_with(|_| {});
+    deployed(&mut cluster);
+    let run_status: rollouts_api::rollout::RolloutAnalysisRunStatus =
+        serde_json::from_value(serde_json::json!({"name": "demo-bg-abc-1-pre", "status": "Successful"}))
+            .expect("run status");
+    cluster.edit_status(|s| s.blue_green.pre_promotion_analysis_run_status = Some(run_status.clone()));
+    cluster.edit_spec(|ro| ro.spec.replicas = Some(4));
+    run(&mut cluster, active_has_available_pods);
+    assert_eq!(
+        status(&cluster).blue_green.pre_promotion_analysis_run_status,
+        Some(run_status)
+    );
+    set_image(&mut cluster, "green");
+    run(&mut cluster, active_has_available_pods);
+    assert_eq!(
+        status(&cluster).blue_green.pre_promotion_analysis_run_status,
+        None
+    );
+}

@@ -109,8 +109,14 @@ impl<'a> RolloutContext<'a> {
                 Ok(Some(_))
             )
         });
-        // Carry over the recorded traffic weights.
+        // Carry over the recorded traffic weights, and the blue-green promotion runs (Go re-records the
+        // current runs every reconcile in `reconcileAnalysisRuns`; until that is planned, the recorded
+        // ones stand, and a template change clears them in `reset_rollout_status`).
         ctx.new_status.canary.weights = status.canary.weights.clone();
+        ctx.new_status.blue_green.pre_promotion_analysis_run_status =
+            status.blue_green.pre_promotion_analysis_run_status.clone();
+        ctx.new_status.blue_green.post_promotion_analysis_run_status =
+            status.blue_green.post_promotion_analysis_run_status.clone();
         ctx
     }
 

@@ -48,7 +48,6 @@ pub fn run(args: &SandboxArgs) -> anyhow::Result<()> {
 async fn serve(args: &SandboxArgs) -> anyhow::Result<()> {
     let config = SandboxConfig {
         port: args.port,
-        kubeconfig_path: args.kubeconfig.clone(),
         simulation: Some(SimConfig {
             traffic: Some(TrafficConfig {
                 port: args.traffic_port,
@@ -60,6 +59,15 @@ async fn serve(args: &SandboxArgs) -> anyhow::Result<()> {
     };
     let sb = Sandbox::start(config).await.context("starting the sandbox")?;
     install_crds(&sb)?;
+    // The kubeconfig appears only once the CRDs are served, so that a script waiting for the file can
+    // apply Rollouts at once.
+    let kubeconfig = match &args.kubeconfig {
+        Some(path) => {
+            publish_kubeconfig(sb.kubeconfig_path(), path)?;
+            path.clone()
+        }
+        None => sb.kubeconfig_path().to_path_buf(),
+    };
     let stop = CancellationToken::new();
     let controller = (!args.no_controller).then(|| {
         let settings = Settings {
@@ -73,7 +81,7 @@ async fn serve(args: &SandboxArgs) -> anyhow::Result<()> {
         tokio::spawn(controller.run(stop.clone()))
     });
     let mut out = std::io::stdout().lock();
-    print_ready(&sb, controller.is_some(), &mut out)?;
+    print_ready(&sb, &kubeconfig, controller.is_some(), &mut out)?;
     drop(out);
     wait_for_signal().await?;
     eprintln!("shutting down the sandbox");
@@ -97,8 +105,21 @@ fn install_crds(sb: &Sandbox) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_ready(sb: &Sandbox, controller: bool, out: &mut impl Write) -> std::io::Result<()> {
-    let kubeconfig = sb.kubeconfig_path().display();
+/// Copies the sandbox's kubeconfig to `to` atomically (a temporary file beside it, then a rename).
+fn publish_kubeconfig(from: &std::path::Path, to: &std::path::Path) -> anyhow::Result<()> {
+    let tmp = to.with_extension("tmp-sandbox");
+    std::fs::copy(from, &tmp).with_context(|| format!("writing the kubeconfig {}", tmp.display()))?;
+    std::fs::rename(&tmp, to).with_context(|| format!("writing the kubeconfig {}", to.display()))?;
+    Ok(())
+}
+
+fn print_ready(
+    sb: &Sandbox,
+    kubeconfig: &std::path::Path,
+    controller: bool,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    let kubeconfig = kubeconfig.display();
     writeln!(out, "Sandbox cluster is ready.")?;
     writeln!(out, "  API server:          {}", sb.base_url())?;
     if controller {

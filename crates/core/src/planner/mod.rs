@@ -56,7 +56,9 @@ use sync::Created;
 /// then the paused conditions, a scaling event, or the canary steps.
 pub fn plan(snapshot: &Snapshot) -> Plan {
     let ro = &*snapshot.rollout;
-    if ro.metadata.deletion_timestamp.is_some() || ro.blue_green().is_some() {
+    if ro.metadata.deletion_timestamp.is_some()
+        || (ro.blue_green().is_some() && snapshot.invalid_spec.is_none())
+    {
         return Plan::default();
     }
     let (claimed, claim_actions) = claim::claim_replica_sets(ro, &snapshot.replica_sets);

@@ -69,6 +69,33 @@ pub(crate) fn abort_scale_down_delay_seconds_or_default(ro: &Rollout) -> (Option
     }
 }
 
+/// `GetScaleDownDelaySecondsOrDefault`: how long an old ReplicaSet stays up after it stopped receiving
+/// traffic: `blueGreen.scaleDownDelaySeconds` (default 30), or `canary.scaleDownDelaySeconds` with traffic
+/// routing (default 30); 0 for a basic canary.
+pub(crate) fn scale_down_delay_seconds_or_default(ro: &Rollout) -> i32 {
+    let mut seconds = 0;
+    if let Some(bg) = ro.blue_green() {
+        seconds = bg.scale_down_delay_seconds.unwrap_or(d::SCALE_DOWN_DELAY_SECONDS);
+    }
+    if let Some(canary) = ro.canary()
+        && canary.traffic_routing.is_some()
+    {
+        seconds = canary
+            .scale_down_delay_seconds
+            .unwrap_or(d::SCALE_DOWN_DELAY_SECONDS);
+    }
+    seconds
+}
+
+/// `GetScaleDownRevisionLimit`: how many old ReplicaSets may wait out their scale-down delay at once
+/// (`scaleDownDelayRevisionLimit` of the strategy; unlimited when unset).
+pub(crate) fn scale_down_revision_limit(ro: &Rollout) -> i32 {
+    ro.blue_green()
+        .and_then(|b| b.scale_down_delay_revision_limit)
+        .or_else(|| ro.canary().and_then(|c| c.scale_down_delay_revision_limit))
+        .unwrap_or(i32::MAX)
+}
+
 /// `HasExplicitAbortScaleDownDelay`: set explicitly to a non-zero delay.
 pub(crate) fn has_explicit_abort_scale_down_delay(ro: &Rollout) -> bool {
     matches!(abort_scale_down_delay_seconds_or_default(ro), (Some(_), true))

@@ -8,16 +8,13 @@
 
 mod planner_support;
 
-use std::time::Duration;
-
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 use k8s_openapi::api::core::v1::Service;
+use planner_support::sim::*;
 use planner_support::*;
 use pretty_assertions::assert_eq;
 use rollouts_api::Rollout;
 use rollouts_api::enums::RolloutPhase;
-use rollouts_api::keys::POD_TEMPLATE_HASH_LABEL;
-use rollouts_core::{Event, merge_patch};
 
 /// The issue's canary, as a user would apply it.
 const CANARY_YAML: &str = r#"
@@ -72,77 +69,6 @@ fn canary_cluster() -> Cluster {
     Cluster::new(rollout, Vec::new())
         .with_service(service("demo-canary"))
         .with_service(service("demo-canary-preview"))
-}
-
-/// Drives the cluster until a plan changes nothing (and the kubelet neither), following requeues of up to
-/// a minute. `check` sees the cluster after every tick. Returns the Events of the run with their time.
-fn run(cluster: &mut Cluster, mut check: impl FnMut(&Cluster)) -> Vec<(Timestamp, Event)> {
-    let mut timeline = Vec::new();
-    for _ in 0..500 {
-        let plan = cluster.plan();
-        let old = cluster.rollout.status.clone().unwrap_or_default();
-        let status_changed = plan
-            .status
-            .as_ref()
-            .is_some_and(|new| merge_patch::status_patch(&old, new).expect("json").is_some());
-        let seen = cluster.events.len();
-        cluster.apply(&plan);
-        timeline.extend(cluster.events[seen..].iter().map(|e| (cluster.now, e.clone())));
-        let pods_changed = cluster.kubelet();
-        check(cluster);
-        if plan.actions.is_empty() && !status_changed && !pods_changed {
-            match plan.requeue_after {
-                Some(after) if after <= Duration::from_secs(60) => {
-                    cluster.now += SignedDuration::try_from(after).expect("duration");
-                    continue;
-                }
-                _ => return timeline,
-            }
-        }
-        cluster.now += SignedDuration::from_secs(1);
-    }
-    panic!("the rollout did not settle: {:#?}", cluster.rollout.status);
-}
-
-/// A settled rollout plans no action and writes no status.
-fn assert_settled(cluster: &Cluster) {
-    let plan = cluster.plan();
-    assert!(plan.actions.is_empty(), "{:?}", plan.actions);
-    let old = cluster.rollout.status.clone().unwrap_or_default();
-    let patch = plan
-        .status
-        .as_ref()
-        .and_then(|new| merge_patch::status_patch(&old, new).expect("json"));
-    assert_eq!(patch, None);
-}
-
-fn status(cluster: &Cluster) -> &rollouts_api::RolloutStatus {
-    cluster.rollout.status.as_ref().expect("status")
-}
-
-/// `(spec.replicas, available)` of the ReplicaSet with this hash.
-fn pods(cluster: &Cluster, hash: &str) -> (i32, i32) {
-    let rs = cluster.rs_by_hash(hash).expect("replica set");
-    let available = rs.status.as_ref().and_then(|s| s.available_replicas).unwrap_or(0);
-    (rs.spec.replicas.unwrap_or(1), available)
-}
-
-fn selector(cluster: &Cluster, service: &str) -> String {
-    let svc = &cluster.services[service];
-    let selector = svc
-        .spec
-        .as_ref()
-        .and_then(|s| s.selector.as_ref())
-        .expect("selector");
-    selector.get(POD_TEMPLATE_HASH_LABEL).cloned().unwrap_or_default()
-}
-
-fn messages(timeline: &[(Timestamp, Event)], reason: &str) -> Vec<String> {
-    timeline
-        .iter()
-        .filter(|(_, e)| e.reason == reason)
-        .map(|(_, e)| e.message.clone())
-        .collect()
 }
 
 /// Deploys the canary and updates its image: returns the cluster paused at the first pause, and the

@@ -40,6 +40,21 @@ pub(crate) fn desired_replicas_annotation(rs: &ReplicaSet) -> Option<i32> {
     parse_go_int(value, 32).and_then(|v| i32::try_from(v).ok())
 }
 
+/// `IsSaturated`: the ReplicaSet runs the rollout's full count: `spec.replicas`, its `desired-replicas`
+/// annotation and its available pods all equal the rollout's replicas.
+pub(crate) fn is_saturated(ro: &Rollout, rs: Option<&ReplicaSet>) -> bool {
+    let Some(rs) = rs else {
+        return false;
+    };
+    let Some(desired) = desired_replicas_annotation(rs) else {
+        return false;
+    };
+    let replicas = defaults::replicas_or_default(ro.spec.replicas);
+    crate::replicas::spec_replicas(rs) == replicas
+        && desired == replicas
+        && crate::replicas::available_replicas(rs) == replicas
+}
+
 /// `SetRolloutRevision`: sets the rollout's revision annotation; whether it changed.
 pub(crate) fn set_rollout_revision(ro: &mut Rollout, revision: &str) -> bool {
     let annotations = ro.metadata.annotations.get_or_insert_with(BTreeMap::new);

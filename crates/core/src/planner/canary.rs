@@ -123,17 +123,25 @@ impl RolloutContext<'_> {
         if pause.duration.is_none() {
             return true;
         }
-        // `checkEnqueueRolloutDuringWait`: reconcile when the pause expires (a millisecond after, as the
-        // pause is over only strictly after its end).
-        let start = condition.start_time.map_or(jiff::Timestamp::MIN, |t| t.0);
-        let seconds = SignedDuration::from_secs(i64::from(pause.duration_seconds()));
+        self.check_enqueue_rollout_during_wait(condition.start_time.as_ref(), pause.duration_seconds());
+        true
+    }
+
+    /// `checkEnqueueRolloutDuringWait`: reconcile when a pause of `seconds` begun at `start` expires (a
+    /// millisecond after, as the pause is over only strictly after its end).
+    pub(crate) fn check_enqueue_rollout_during_wait(
+        &mut self,
+        start: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::Time>,
+        seconds: i32,
+    ) {
+        let start = start.map_or(jiff::Timestamp::MIN, |t| t.0);
+        let seconds = SignedDuration::from_secs(i64::from(seconds));
         if let Ok(expiry) = start.checked_add(seconds)
             && expiry > self.now()
         {
             let remaining = Duration::try_from(expiry.duration_since(self.now())).unwrap_or(Duration::ZERO);
             self.requeue(remaining + Duration::from_millis(1));
         }
-        true
     }
 
     /// `completedCurrentCanaryStep`: the current step is done (never while `spec.paused`).

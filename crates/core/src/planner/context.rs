@@ -65,6 +65,10 @@ pub(crate) struct RolloutContext<'a> {
     pub rollout_modified: bool,
     /// The status to write, once a path decided it.
     pub final_status: Option<RolloutStatus>,
+    /// Service name → the `rollouts-pod-template-hash` this reconcile switched it to. Go switches the
+    /// selector on the lister's (cached) object, so later lookups in the same reconcile
+    /// (`isReplicaSetReferenced`) see the new selector.
+    pub switched_selectors: std::collections::BTreeMap<String, String>,
     /// The plan under construction.
     pub plan: Plan,
 }
@@ -95,6 +99,7 @@ impl<'a> RolloutContext<'a> {
             new_rs_within_delay: false,
             rollout_modified: false,
             final_status: None,
+            switched_selectors: std::collections::BTreeMap::new(),
             plan: Plan::default(),
         };
         ctx.new_rs = find_new_replica_set(ro, &ctx.all_rss, &ctx.pod_hash).cloned();
@@ -105,8 +110,14 @@ impl<'a> RolloutContext<'a> {
                 Ok(Some(_))
             )
         });
-        // Carry over the recorded traffic weights.
+        // Carry over the recorded traffic weights, and the blue-green promotion runs (Go re-records the
+        // current runs every reconcile in `reconcileAnalysisRuns`; until that is planned, the recorded
+        // ones stand, and a template change clears them in `reset_rollout_status`).
         ctx.new_status.canary.weights = status.canary.weights.clone();
+        ctx.new_status.blue_green.pre_promotion_analysis_run_status =
+            status.blue_green.pre_promotion_analysis_run_status.clone();
+        ctx.new_status.blue_green.post_promotion_analysis_run_status =
+            status.blue_green.post_promotion_analysis_run_status.clone();
         ctx
     }
 

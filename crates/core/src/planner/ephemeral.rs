@@ -1,7 +1,8 @@
-//! Ephemeral canary/stable pod metadata (`rollout/ephemeralmetadata.go`): `canaryMetadata` on the new
-//! ReplicaSet during an update, `stableMetadata` on the stable one (and on the new one once it is stable),
-//! nothing on the others; written into each ReplicaSet's pod template and merge-patched onto its running
-//! pods, removing only what Argo injected before.
+//! Ephemeral pod metadata (`rollout/ephemeralmetadata.go`): the canary's `canaryMetadata` (blue-green:
+//! `previewMetadata`) on the new ReplicaSet during an update, `stableMetadata` (`activeMetadata`) on the
+//! stable one (and on the new one once it is stable), nothing on the others; written into each
+//! ReplicaSet's pod template and merge-patched onto its running pods, removing only what Argo injected
+//! before.
 
 use std::sync::Arc;
 
@@ -27,10 +28,12 @@ fn labels_and_annotations(meta: &ObjectMeta) -> serde_json::Value {
 impl RolloutContext<'_> {
     /// `reconcileEphemeralMetadata`.
     pub fn reconcile_ephemeral_metadata(&mut self) {
-        let Some(canary) = self.rollout.canary().cloned() else {
-            return;
+        let (new_metadata, stable_metadata) = match (self.rollout.canary(), self.rollout.blue_green()) {
+            (Some(c), _) => (c.canary_metadata.clone(), c.stable_metadata.clone()),
+            (None, Some(b)) => (b.preview_metadata.clone(), b.active_metadata.clone()),
+            (None, None) => return,
         };
-        if canary.canary_metadata.is_none() && canary.stable_metadata.is_none() {
+        if new_metadata.is_none() && stable_metadata.is_none() {
             return;
         }
         let stable_hash = &self.status().stable_rs;
@@ -38,11 +41,11 @@ impl RolloutContext<'_> {
             stable_hash.is_empty() || *stable_hash == pod_template_hash(self.new_rs.as_deref());
         let new_rs = self.new_rs.clone();
         if fully_rolled_out {
-            self.sync_ephemeral_metadata(new_rs.as_ref(), canary.stable_metadata.as_ref());
+            self.sync_ephemeral_metadata(new_rs.as_ref(), stable_metadata.as_ref());
         } else {
-            self.sync_ephemeral_metadata(new_rs.as_ref(), canary.canary_metadata.as_ref());
+            self.sync_ephemeral_metadata(new_rs.as_ref(), new_metadata.as_ref());
             let stable_rs = self.stable_rs.clone();
-            self.sync_ephemeral_metadata(stable_rs.as_ref(), canary.stable_metadata.as_ref());
+            self.sync_ephemeral_metadata(stable_rs.as_ref(), stable_metadata.as_ref());
         }
         for rs in self.other_rss.clone() {
             self.sync_ephemeral_metadata(Some(&rs), None);

@@ -1,15 +1,16 @@
 //! The rollout planner: one reconcile of one Rollout as a pure function, [`plan`], from a [`Snapshot`] to
 //! the ordered [`Action`]s and the new status. A port of Argo's `syncHandler` / `newRolloutContext` /
 //! `rolloutContext.reconcile` (`rollout/controller.go`, `rollout/context.go`) for the canary strategy
-//! without traffic routing.
+//! without traffic routing and for blue-green.
 //!
 //! Module map, each a port of the Go file it names: `context` (the `rolloutContext`), `claim`
 //! (ReplicaSet adoption, label selectors), `sync` (`sync.go`: new ReplicaSet, revisions, scaling events,
 //! paused conditions, rollbacks, promotion), `status` (`persistRolloutStatus`, conditions),
-//! `replicasets` (`replicaset.go`), `canary` (`canary.go`), `services` (`service.go`), `restart`
-//! (`restart.go`), `ephemeral` (`ephemeralmetadata.go`), plus `annotations` and `affinity` from
-//! `utils/`. Blue-green, traffic routing, analysis, experiments and step plugins plug into the same
-//! context at the places `canary.rs` marks.
+//! `replicasets` (`replicaset.go`), `canary` (`canary.go`), `bluegreen` (`bluegreen.go` and the
+//! blue-green Services), `services` (`service.go`), `restart` (`restart.go`), `ephemeral`
+//! (`ephemeralmetadata.go`), plus `annotations` and `affinity` from `utils/`. Traffic routing, analysis,
+//! experiments and step plugins plug into the same context at the places `canary.rs` and `bluegreen.rs`
+//! mark.
 //!
 //! Where Go writes mid-reconcile and goes on, the plan carries the write as an action and the context
 //! goes on with the object as Go does (see `context`). Where Go ends a reconcile after a write
@@ -17,9 +18,9 @@
 //! the next snapshot shows the result, and a crash between two actions is repaired by the next plan.
 //!
 //! Not reproduced (yet), by design of this first port:
-//! * blue-green rollouts get an empty plan (the next issue);
-//! * traffic routing, ping-pong services, analysis runs, experiments and step plugins are not planned;
-//!   their status fields are left out of the computed status (`status.duration` is carried unchanged);
+//! * traffic routing, ping-pong services, analysis runs (blue-green pre-/post-promotion runs are read
+//!   from the status but not created), experiments and step plugins are not planned; their status fields
+//!   are left out of the computed status (`status.duration` is carried unchanged);
 //! * `workloadRef` (the template is taken from `spec.template` as given);
 //! * finding the new ReplicaSet by Kubernetes' legacy hash (`FindNewReplicaSet` step 2, see
 //!   `replicas::find_new`);
@@ -27,6 +28,7 @@
 
 mod affinity;
 mod annotations;
+mod bluegreen;
 mod canary;
 mod claim;
 mod context;
@@ -53,12 +55,10 @@ use sync::Created;
 /// The steps of Argo's `syncHandler`: nothing for a rollout being deleted; claim its ReplicaSets; an
 /// invalid spec (`snapshot.invalid_spec`) only records the InvalidSpec condition; a missing new
 /// ReplicaSet is created (ending the reconcile); an unset `spec.replicas` is defaulted to 1 (ending it);
-/// then the paused conditions, a scaling event, or the canary steps.
+/// then the paused conditions, a scaling event, or the strategy (canary steps or blue-green).
 pub fn plan(snapshot: &Snapshot) -> Plan {
     let ro = &*snapshot.rollout;
-    if ro.metadata.deletion_timestamp.is_some()
-        || (ro.blue_green().is_some() && snapshot.invalid_spec.is_none())
-    {
+    if ro.metadata.deletion_timestamp.is_some() {
         return Plan::default();
     }
     let (claimed, claim_actions) = claim::claim_replica_sets(ro, &snapshot.replica_sets);
@@ -75,7 +75,7 @@ pub fn plan(snapshot: &Snapshot) -> Plan {
         ctx.invalid_spec(&message);
         return ctx.finish();
     }
-    if ro.canary().is_none() {
+    if ro.canary().is_none() && ro.blue_green().is_none() {
         // Validation reports a rollout without a strategy; nothing else can be planned.
         return ctx.finish();
     }
@@ -106,5 +106,9 @@ fn reconcile(ctx: &mut RolloutContext<'_>) {
         return;
     }
     // A halted reconcile plans nothing more; Go does not requeue a NotFound either.
-    let _halted = ctx.rollout_canary().err();
+    let _halted = if ctx.rollout.blue_green().is_some() {
+        ctx.rollout_blue_green().err()
+    } else {
+        ctx.rollout_canary().err()
+    };
 }

@@ -102,8 +102,18 @@ impl RolloutContext<'_> {
         }
     }
 
-    /// `NewRSNewReplicas` for a canary: the new ReplicaSet's count for the current weight.
+    /// `NewRSNewReplicas`: the new ReplicaSet's count: blue-green's full or preview count, or the canary's
+    /// count for the current weight.
     fn new_rs_new_replicas(&self, new_rs: &ReplicaSet) -> i32 {
+        if self.rollout.blue_green().is_some() {
+            return crate::replicas::bluegreen::new_rs_new_replicas(
+                &self.rollout,
+                &self.all_rss,
+                Some(new_rs),
+                None,
+            )
+            .unwrap_or(0);
+        }
         let stable_hash = &self.status().stable_rs;
         let is_stable = |rs: &&Arc<ReplicaSet>| {
             !stable_hash.is_empty() && label(rs, POD_TEMPLATE_HASH_LABEL) == Some(stable_hash)
@@ -183,6 +193,9 @@ impl RolloutContext<'_> {
         if replica_count(&others) == 0 {
             return false;
         }
+        if self.rollout.blue_green().is_some() {
+            return self.scale_down_old_replica_sets_for_blue_green(others);
+        }
         self.scale_down_old_replica_sets_for_canary(others) > 0
     }
 
@@ -239,6 +252,81 @@ impl RolloutContext<'_> {
             total += replicas - desired;
         }
         total
+    }
+
+    /// `scaleDownDelayHelper`: the count an old ReplicaSet keeps while it waits out its scale-down delay.
+    /// A scaled-up ReplicaSet without a deadline gets one (`scaleDownDelaySeconds` from now) and keeps its
+    /// size, up to `scaleDownDelayRevisionLimit` of them; one with a deadline keeps the rollout's replicas
+    /// until it passes; the rest go to 0.
+    pub(crate) fn scale_down_delay_helper(&mut self, rs: &ReplicaSet, annotated: &mut i32) -> i32 {
+        let limit = defaults::scale_down_revision_limit(&self.rollout);
+        if !has_scale_down_deadline(Some(rs)) && spec_replicas(rs) > 0 {
+            if *annotated >= limit {
+                return 0;
+            }
+            let delay = defaults::scale_down_delay_seconds_or_default(&self.rollout);
+            if delay == 0 {
+                // Go keeps such a ReplicaSet up for ever (argo-rollouts#1992); no delay means now.
+                return 0;
+            }
+            *annotated += 1;
+            self.add_scale_down_delay(rs, delay);
+            self.requeue(Duration::from_secs(u64::try_from(delay).unwrap_or(0)));
+            return spec_replicas(rs);
+        }
+        if !has_scale_down_deadline(Some(rs)) {
+            return 0;
+        }
+        *annotated += 1;
+        if *annotated > limit {
+            return 0;
+        }
+        match time_remaining_before_scale_down_deadline(rs, self.now()) {
+            Ok(Some(remaining)) => {
+                self.requeue(Duration::try_from(remaining).unwrap_or(Duration::ZERO));
+                self.spec_replicas()
+            }
+            // Passed, or unreadable (Go logs it): scale down.
+            Ok(None) | Err(_) => 0,
+        }
+    }
+
+    /// `isReplicaSetReferenced`: a hash the rollout's status names (stable, current, active, preview,
+    /// traffic weights) or a Service of the strategy selects (as switched earlier in this reconcile); such a
+    /// ReplicaSet is not scaled down.
+    pub(crate) fn is_replica_set_referenced(&self, rs: &ReplicaSet) -> bool {
+        let hash = crate::replicas::pod_template_hash(Some(rs));
+        if hash.is_empty() {
+            return false;
+        }
+        let status = self.status();
+        let mut references = vec![
+            status.stable_rs.as_str(),
+            status.current_pod_hash.as_str(),
+            status.blue_green.active_selector.as_str(),
+            status.blue_green.preview_selector.as_str(),
+        ];
+        if let Some(weights) = &status.canary.weights {
+            references.push(weights.canary.pod_template_hash.as_str());
+            references.push(weights.stable.pod_template_hash.as_str());
+        }
+        if references.contains(&hash) {
+            return true;
+        }
+        let services = match (self.rollout.canary(), self.rollout.blue_green()) {
+            (Some(c), _) => [c.canary_service.as_str(), c.stable_service.as_str()],
+            (None, Some(b)) => [b.active_service.as_str(), b.preview_service.as_str()],
+            (None, None) => ["", ""],
+        };
+        // Istio DestinationRule subsets are checked here once traffic routing exists.
+        services.iter().filter(|n| !n.is_empty()).any(|name| {
+            // A selector switched earlier in this reconcile counts, as on Go's mutated lister object.
+            if let Some(switched) = self.switched_selectors.get(*name) {
+                return switched == hash;
+            }
+            let service = self.snapshot.services.get(*name);
+            super::bluegreen::selected_hash(service.map(|s| &**s)) == hash
+        })
     }
 
     /// `reconcileRevisionHistoryLimit`: deletes the oldest other ReplicaSets beyond

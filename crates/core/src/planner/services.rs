@@ -83,7 +83,13 @@ impl RolloutContext<'_> {
     }
 
     /// `switchServiceSelector`: the patch and the `SwitchService` Event.
-    fn switch_service_selector(&mut self, service_name: &str, current: &str, desired: &str, managed: bool) {
+    pub(super) fn switch_service_selector(
+        &mut self,
+        service_name: &str,
+        current: &str,
+        desired: &str,
+        managed: bool,
+    ) {
         let patch = if managed {
             json!({"spec": {"selector": {POD_TEMPLATE_HASH_LABEL: desired}}})
         } else {

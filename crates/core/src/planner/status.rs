@@ -257,8 +257,15 @@ impl RolloutContext<'_> {
             }
         }
 
-        let available = available_replica_count(&self.all_rss) >= self.spec_replicas();
-        let (available_status, available_message) = if self.rollout.canary().is_some() && available {
+        let available = if self.rollout.blue_green().is_some() {
+            let active_selector = &new_status.blue_green.active_selector;
+            let (active_rs, _) =
+                crate::replicas::bluegreen::replica_set_by_template_hash(&self.all_rss, active_selector);
+            super::annotations::is_saturated(&self.rollout, active_rs)
+        } else {
+            self.rollout.canary().is_some() && available_replica_count(&self.all_rss) >= self.spec_replicas()
+        };
+        let (available_status, available_message) = if available {
             (ConditionStatus::True, AVAILABLE_MESSAGE)
         } else {
             (ConditionStatus::False, NOT_AVAILABLE_MESSAGE)

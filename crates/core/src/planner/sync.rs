@@ -32,7 +32,7 @@ use crate::phase::calculate_rollout_phase;
 use crate::plan::{Action, EventType};
 use crate::replicas::canary::replica_progress_threshold_met;
 use crate::replicas::sets::{available_replica_count, is_active, max_revision, revision};
-use crate::replicas::{available_replicas, label, name, pod_template_hash};
+use crate::replicas::{available_replicas, name, pod_template_hash};
 use crate::steps::{current_canary_step, reset_current_step_index};
 
 /// How long to wait before retrying a rollout whose spec is invalid (`syncHandler`).
@@ -155,11 +155,15 @@ impl RolloutContext<'_> {
             status: None,
         };
         set_new_replica_set_annotations(ro, &mut rs, &new_revision, false);
-        let canary = ro.canary();
+        let (canary, blue_green) = (ro.canary(), ro.blue_green());
         let metadata = if self.stable_rs.is_some() {
-            canary.and_then(|c| c.canary_metadata.as_ref())
+            canary
+                .and_then(|c| c.canary_metadata.as_ref())
+                .or_else(|| blue_green.and_then(|b| b.preview_metadata.as_ref()))
         } else {
-            canary.and_then(|c| c.stable_metadata.as_ref())
+            canary
+                .and_then(|c| c.stable_metadata.as_ref())
+                .or_else(|| blue_green.and_then(|b| b.active_metadata.as_ref()))
         };
         let (rs, _) = sync_replica_set_ephemeral_pod_metadata(&rs, metadata);
 
@@ -289,6 +293,16 @@ impl RolloutContext<'_> {
     pub fn sync_replicas_only(&mut self) {
         self.sync_replica_set_revision();
         let mut new_status = self.status().clone();
+        if self.rollout.blue_green().is_some() {
+            // Go ends the reconcile without a status when a Service is missing.
+            if self.preview_and_active_services().is_err() {
+                return;
+            }
+            self.reconcile_blue_green_replica_sets();
+            self.set_active_replica_counts(&mut new_status, false);
+            self.persist_rollout_status(new_status);
+            return;
+        }
         self.reconcile_canary_replica_sets();
         new_status.available_replicas = available_replica_count(&self.all_rss);
         new_status.hpa_replicas = crate::replicas::sets::actual_replica_count(&self.all_rss);
@@ -494,15 +508,8 @@ impl RolloutContext<'_> {
         {
             return String::new();
         }
-        if self.status().promote_full {
-            return "Full promotion requested".to_owned();
-        }
-        if self.is_fast_rollback() {
-            return if self.is_rollback_within_window() {
-                "Rollback within window".to_owned()
-            } else {
-                "Fast rollback".to_owned()
-            };
+        if let Some(reason) = self.requested_or_fast_rollback_promotion() {
+            return reason;
         }
         let step_count = self.rollout.steps().len();
         let (_, index) = current_canary_step(&self.rollout);
@@ -514,6 +521,22 @@ impl RolloutContext<'_> {
         String::new()
     }
 
+    /// The promotions `shouldFullPromote` grants whatever the steps or pause: `promote --full`, or a
+    /// fast rollback (within the rollback window, to the stable, or to a delayed blue-green ReplicaSet).
+    pub(crate) fn requested_or_fast_rollback_promotion(&self) -> Option<String> {
+        if self.status().promote_full {
+            return Some("Full promotion requested".to_owned());
+        }
+        if self.is_fast_rollback() {
+            return Some(if self.is_rollback_within_window() {
+                "Rollback within window".to_owned()
+            } else {
+                "Fast rollback".to_owned()
+            });
+        }
+        None
+    }
+
     /// `promoteStable` for a canary: clears pauses, abort and `promoteFull`, moves past the last step, and
     /// makes the current pod hash stable (`RolloutCompleted` Event when it changes).
     pub fn promote_stable(&mut self, new_status: &mut RolloutStatus, reason: &str) {
@@ -521,9 +544,11 @@ impl RolloutContext<'_> {
         self.pause.remove_abort();
         new_status.promote_full = false;
         new_status.blue_green.scale_up_preview_check_point = false;
-        let step_count = self.rollout.steps().len();
-        new_status.current_step_index =
-            (step_count > 0).then(|| i32::try_from(step_count).unwrap_or(i32::MAX));
+        if self.rollout.canary().is_some() {
+            let step_count = self.rollout.steps().len();
+            new_status.current_step_index =
+                (step_count > 0).then(|| i32::try_from(step_count).unwrap_or(i32::MAX));
+        }
         if new_status.stable_rs != new_status.current_pod_hash {
             new_status.stable_rs = new_status.current_pod_hash.clone();
             let message = go_sprintf(
@@ -543,13 +568,6 @@ impl RolloutContext<'_> {
         {
             return true;
         }
-        if status.current_pod_hash.is_empty() {
-            return false;
-        }
-        let hash = match &self.new_rs {
-            Some(rs) => label(rs, POD_TEMPLATE_HASH_LABEL).unwrap_or("").to_owned(),
-            None => self.pod_hash.clone(),
-        };
-        status.current_pod_hash != hash
+        self.check_pod_spec_change()
     }
 }

@@ -5,6 +5,11 @@
 
 #![allow(dead_code)]
 
+mod bluegreen;
+
+#[allow(unused_imports)] // not every test binary uses the blue-green fixtures
+pub use bluegreen::*;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -20,6 +25,8 @@ use rollouts_core::conditions::{compute_step_hash, set_rollout_condition};
 use rollouts_core::phase::calculate_rollout_phase;
 use rollouts_core::{Action, Event, Plan, Snapshot, merge_patch, planner};
 use serde_json::{Value, json};
+
+pub mod sim;
 
 /// The frozen instant of the table tests (whole seconds, as Kubernetes times are).
 pub fn now() -> Timestamp {

@@ -7,7 +7,10 @@
 //! * `rollout_reconcile` (histogram, buckets .01 .15 .25 .5 1) and `rollout_reconcile_error`;
 //! * `rollout_events_total{namespace,name,type,reason}`;
 //! * `controller_clientset_k8s_request_total{kind,namespace,name,verb,status_code}` (see [`crate::client`]);
-//! * `argo_rollouts_controller_info{version}`.
+//! * `argo_rollouts_controller_info{version}`;
+//! * `rollout_duration_seconds`, `rollout_progression_duration_seconds` and
+//!   `rollout_manual_pause_duration_seconds` (histograms by completion `status`), observed once per
+//!   completed rollout attempt (`rollouts_core::duration`).
 //!
 //! Argo's `rollout_reconcile_error` counter has no `_total` suffix; OpenMetrics counters must have one, so
 //! it is exposed as an `unknown`-typed sample under Argo's exact name.
@@ -27,6 +30,8 @@ use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::metrics::{MetricType, TypedMetric};
 use prometheus_client::registry::Registry;
 use rollouts_api::Rollout;
+use rollouts_api::rollout::RolloutDurationStatus;
+use rollouts_core::duration::duration_observations;
 
 /// `{namespace, name}`.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -102,6 +107,56 @@ impl EncodeMetric for PlainCount {
 
 type HistogramFamily = Family<NamespaceName, Histogram, fn() -> Histogram>;
 
+/// `{status}` of the rollout duration histograms: the attempt's completion status.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct StatusLabel {
+    status: String,
+}
+
+type DurationFamily = Family<StatusLabel, Histogram, fn() -> Histogram>;
+
+/// The three rollout duration histograms with Argo's buckets (`controller/metrics/metrics.go`).
+#[derive(Clone)]
+struct DurationHistograms {
+    total: DurationFamily,
+    progression: DurationFamily,
+    manual_pause: DurationFamily,
+}
+
+impl DurationHistograms {
+    fn register(registry: &mut Registry) -> Self {
+        let this = Self {
+            total: Family::new_with_constructor(|| {
+                Histogram::new([
+                    30.0, 60.0, 120.0, 300.0, 600.0, 1200.0, 1800.0, 3600.0, 7200.0, 14400.0, 28800.0,
+                ])
+            }),
+            progression: Family::new_with_constructor(|| {
+                Histogram::new([30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0])
+            }),
+            manual_pause: Family::new_with_constructor(|| {
+                Histogram::new([0.0, 60.0, 300.0, 600.0, 1800.0, 3600.0, 7200.0, 14400.0, 28800.0])
+            }),
+        };
+        registry.register(
+            "rollout_duration_seconds",
+            "Total wall-clock time for a rollout from start to completion/abort/supersede",
+            this.total.clone(),
+        );
+        registry.register(
+            "rollout_progression_duration_seconds",
+            "Active progression time for a rollout (excluding manual pause time)",
+            this.progression.clone(),
+        );
+        registry.register(
+            "rollout_manual_pause_duration_seconds",
+            "Time spent in manual pause waiting for human intervention",
+            this.manual_pause.clone(),
+        );
+        this
+    }
+}
+
 fn reconcile_histogram() -> Histogram {
     Histogram::new([0.01, 0.15, 0.25, 0.5, 1.0])
 }
@@ -118,6 +173,7 @@ pub struct Metrics {
     events: Family<EventLabels, Counter>,
     requests: Family<RequestLabels, Counter>,
     rollouts: RolloutSource,
+    durations: DurationHistograms,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -167,6 +223,7 @@ impl Metrics {
             "Running Argo-rollouts version",
             version,
         );
+        let durations = DurationHistograms::register(&mut registry);
         let rollouts: RolloutSource = Arc::default();
         registry.register_collector(Box::new(RolloutCollector {
             rollouts: rollouts.clone(),
@@ -178,7 +235,23 @@ impl Metrics {
             events,
             requests,
             rollouts,
+            durations,
         }
+    }
+
+    /// `EmitRolloutDuration`: observes a completed rollout attempt (nothing for one without a start, a
+    /// finish or a completion status).
+    pub fn observe_rollout_duration(&self, duration: &RolloutDurationStatus) {
+        let Some((status, total, progression, manual)) = duration_observations(duration) else {
+            return;
+        };
+        let label = StatusLabel {
+            status: status.as_str().to_owned(),
+        };
+        let h = &self.durations;
+        h.total.get_or_create(&label).observe(total);
+        h.progression.get_or_create(&label).observe(progression);
+        h.manual_pause.get_or_create(&label).observe(manual);
     }
 
     /// Observes one reconcile's duration.
@@ -391,5 +464,41 @@ impl Collector for RolloutCollector {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Argo's `TestEmitRolloutDuration_Promoted`: 5 minutes, 1 of them in a manual pause.
+    #[test]
+    fn a_completed_attempt_is_observed_in_the_three_duration_histograms() {
+        let metrics = Metrics::new();
+        let duration: RolloutDurationStatus = serde_json::from_value(serde_json::json!({
+            "rolloutStartedAt": "2024-01-01T00:55:00Z", "finishedAt": "2024-01-01T01:00:00Z",
+            "completionStatus": "Promoted", "totalManualPauseDurationSeconds": 60
+        }))
+        .expect("duration");
+        metrics.observe_rollout_duration(&duration);
+        let unfinished = RolloutDurationStatus {
+            finished_at: None,
+            ..duration
+        };
+        metrics.observe_rollout_duration(&unfinished);
+        let text = metrics.encode();
+        for line in [
+            r#"rollout_duration_seconds_sum{status="Promoted"} 300.0"#,
+            r#"rollout_duration_seconds_count{status="Promoted"} 1"#,
+            r#"rollout_duration_seconds_bucket{le="120.0",status="Promoted"} 0"#,
+            r#"rollout_duration_seconds_bucket{le="300.0",status="Promoted"} 1"#,
+            r#"rollout_progression_duration_seconds_sum{status="Promoted"} 240.0"#,
+            r#"rollout_progression_duration_seconds_bucket{le="300.0",status="Promoted"} 1"#,
+            r#"rollout_manual_pause_duration_seconds_sum{status="Promoted"} 60.0"#,
+            r#"rollout_manual_pause_duration_seconds_bucket{le="0.0",status="Promoted"} 0"#,
+            r#"rollout_manual_pause_duration_seconds_bucket{le="60.0",status="Promoted"} 1"#,
+        ] {
+            assert!(text.contains(line), "missing {line}");
+        }
     }
 }

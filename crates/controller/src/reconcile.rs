@@ -117,6 +117,10 @@ pub async fn reconcile(rollout: Arc<Rollout>, ctx: Arc<Context>) -> Result<Reque
     ctx.metrics
         .observe_reconcile(&namespace, &name, started.elapsed());
     let applied = applied?;
+    if let Some(duration) = &plan.completed_duration {
+        // Only once the status recording the completion is written (Go's `emitPendingRolloutDuration`).
+        ctx.metrics.observe_rollout_duration(duration);
+    }
     if let Some(rv) = &applied.rollout_resource_version {
         ctx.remember_write(&rollout, rv);
     }

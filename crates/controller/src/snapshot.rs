@@ -1,18 +1,22 @@
 //! Gathering a [`Snapshot`] of one Rollout from the caches (Argo's `newRolloutContext` before any API
 //! call): its ReplicaSets (owned, plus orphans its selector matches), their Pods, the Services its
-//! strategy names, its AnalysisRuns and Experiments, and the templates it references.
+//! strategy names, its AnalysisRuns and Experiments, and the templates it references; and the
+//! `InvalidSpec` message of Argo's `getRolloutValidationErrors` (the spec, then its references).
 //!
 //! Lists are sorted by name so that a plan never depends on hash-map order.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use k8s_openapi::api::core::v1::Service;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::jiff::Timestamp;
 use kube::core::{Selector, SelectorExt};
 use kube::runtime::reflector::ObjectRef;
+use kube::runtime::reflector::Store;
 use kube::{Resource, ResourceExt};
-use rollouts_api::{AnalysisTemplateRef, Rollout};
+use rollouts_api::validation::{IngressRef, Lookup, ReferenceLookup, not_found_message};
+use rollouts_api::{AnalysisTemplate, AnalysisTemplateRef, ClusterAnalysisTemplate, Rollout};
 use rollouts_core::Snapshot;
 
 use crate::cache::{Caches, referenced_services};
@@ -142,16 +146,76 @@ pub fn gather(caches: &Caches, rollout: Arc<Rollout>, now: Timestamp) -> Snapsho
     snapshot.experiments = experiments;
     snapshot.analysis_templates = analysis_templates;
     snapshot.cluster_analysis_templates = cluster_analysis_templates;
-    snapshot.invalid_spec = invalid_spec(&snapshot.rollout);
+    snapshot.invalid_spec = invalid_spec(caches, &snapshot.rollout);
     snapshot
 }
 
-/// The `InvalidSpec` message of the first spec validation error, as Argo's `syncHandler` records it.
-/// Reference checks (`validate_rollout_referenced_resources`) are not run yet: a missing Service stops
-/// the planner's reconcile instead.
-fn invalid_spec(rollout: &Rollout) -> Option<String> {
-    let errors = rollouts_api::validation::validate_rollout(rollout);
-    errors
-        .first()
-        .map(|e| rollouts_api::validation::invalid_spec_message(&rollout.name_any(), e))
+/// The `InvalidSpec` message, as Argo's `getRolloutValidationErrors` finds it: the first error of the spec
+/// alone, else the first error of looking up and checking the objects it references (a missing Service
+/// or analysis template is such an error).
+fn invalid_spec(caches: &Caches, rollout: &Rollout) -> Option<String> {
+    use rollouts_api::validation::{invalid_spec_message, rollout_validation_error, validate_rollout};
+    let lookup = CacheLookup {
+        caches,
+        namespace: rollout.namespace().unwrap_or_default(),
+    };
+    validate_rollout(rollout)
+        .into_iter()
+        .next()
+        .or_else(|| rollout_validation_error(rollout, &lookup))
+        .map(|e| invalid_spec_message(&rollout.name_any(), &e))
+}
+
+/// The caches as Go's listers for the referenced-resource checks.
+///
+/// Ingresses are not watched yet (traffic routing is not planned yet), so ingress references are skipped
+/// rather than reported missing; Istio VirtualServices, Ambassador Mappings and App Mesh routers are not
+/// looked up by `rollout_validation_error` at all. See `docs/compatibility.md`.
+struct CacheLookup<'a> {
+    caches: &'a Caches,
+    namespace: String,
+}
+
+impl CacheLookup<'_> {
+    fn get<K>(store: &Store<K>, key: &ObjectRef<K>, resource: &str, name: &str) -> Lookup<K>
+    where
+        K: Resource + Clone + 'static,
+        K::DynamicType: Default + Clone + Eq + std::hash::Hash,
+    {
+        match store.get(key) {
+            Some(obj) => Lookup::Found(obj.as_ref().clone()),
+            None => Lookup::NotFound(not_found_message(resource, name)),
+        }
+    }
+}
+
+impl ReferenceLookup for CacheLookup<'_> {
+    fn service(&self, name: &str) -> Lookup<Service> {
+        let key = ObjectRef::new(name).within(&self.namespace);
+        Self::get(&self.caches.services, &key, "service", name)
+    }
+
+    fn analysis_template(&self, name: &str) -> Lookup<AnalysisTemplate> {
+        let key = ObjectRef::new(name).within(&self.namespace);
+        Self::get(
+            &self.caches.analysis_templates,
+            &key,
+            "analysistemplate.argoproj.io",
+            name,
+        )
+    }
+
+    fn cluster_analysis_template(&self, name: &str) -> Lookup<ClusterAnalysisTemplate> {
+        // Empty in namespaced mode, where Argo's lister is empty too: a reference is then NotFound.
+        Self::get(
+            &self.caches.cluster_analysis_templates,
+            &ObjectRef::new(name),
+            "clusteranalysistemplate.argoproj.io",
+            name,
+        )
+    }
+
+    fn ingress(&self, _name: &str) -> Lookup<IngressRef> {
+        Lookup::NotWatched
+    }
 }

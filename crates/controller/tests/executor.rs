@@ -330,6 +330,7 @@ async fn a_plan_stops_at_its_first_failure_and_then_writes_no_status() {
         ],
         status: Some(status),
         requeue_after: None,
+        completed_duration: None,
     };
     let err = ex
         .apply(&ro, &failing)

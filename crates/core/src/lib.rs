@@ -13,6 +13,7 @@
 
 pub mod conditions;
 mod defaults;
+pub mod duration;
 pub mod ephemeral;
 mod gosort;
 pub mod merge_patch;

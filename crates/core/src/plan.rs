@@ -10,13 +10,14 @@
 //!   never a whole-status replace, so fields written by the CLI (`pauseConditions`, `abort`,
 //!   `promoteFull`, `currentStepIndex`) are only touched when the plan decided to touch them;
 //! * `requeue_after` asks for a reconcile at a known future instant (pause expiry, scale-down deadline,
-//!   progress deadline) even if nothing changes in the cluster.
+//!   progress deadline) even if nothing changes in the cluster;
+//! * `completed_duration` is observed in the duration histograms once everything above succeeded.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use k8s_openapi::api::apps::v1::ReplicaSet;
-use rollouts_api::rollout::{SetHeaderRoute, SetMirrorRoute, WeightDestination};
+use rollouts_api::rollout::{RolloutDurationStatus, SetHeaderRoute, SetMirrorRoute, WeightDestination};
 use rollouts_api::{AnalysisRun, Experiment, RolloutStatus};
 use serde_json::Value;
 
@@ -29,6 +30,9 @@ pub struct Plan {
     pub status: Option<RolloutStatus>,
     /// Reconcile again after this long even without a watch event.
     pub requeue_after: Option<Duration>,
+    /// A rollout attempt that completed in this reconcile (`crate::duration`): once the plan is applied,
+    /// the controller observes Argo's duration histograms for it (Go's `emitPendingRolloutDuration`).
+    pub completed_duration: Option<RolloutDurationStatus>,
 }
 
 impl Plan {

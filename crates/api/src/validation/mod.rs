@@ -16,6 +16,7 @@ pub mod fieldpath;
 pub mod ingress;
 pub mod istio;
 pub mod k8s;
+pub mod lookup;
 pub mod messages;
 pub mod references;
 pub mod rollout;
@@ -23,6 +24,9 @@ pub mod rollout;
 pub use canary::validate_rollout_strategy_canary;
 pub use field::{BadValue, ErrorType, FieldError, FieldPath};
 pub use ingress::{IngressRef, LegacyIngress};
+pub use lookup::{
+    Lookup, ReferenceLookup, not_found_message, referenced_resources, rollout_validation_error,
+};
 pub use references::{
     AnalysisTemplateType, AnalysisTemplatesWithType, ReferencedResources, ServiceType, ServiceWithType,
     validate_rollout_referenced_resources,

@@ -20,6 +20,7 @@ use crate::defaults;
 use crate::merge_patch;
 use crate::pause::PauseContext;
 use crate::plan::{Action, EventType, Plan, ReplicaSetUpdate};
+use crate::replicas::find_new::find_new_replica_set;
 use crate::replicas::sets::{revision, time_remaining_before_scale_down_deadline};
 use crate::replicas::{label, name, spec_replicas};
 use crate::snapshot::Snapshot;
@@ -101,7 +102,7 @@ impl<'a> RolloutContext<'a> {
             switched_selectors: std::collections::BTreeMap::new(),
             plan: Plan::default(),
         };
-        ctx.new_rs = find_new_replica_set(&ctx.all_rss, &ctx.pod_hash);
+        ctx.new_rs = find_new_replica_set(ro, &ctx.all_rss, &ctx.pod_hash).cloned();
         ctx.classify();
         ctx.new_rs_within_delay = ctx.new_rs.as_ref().is_some_and(|rs| {
             matches!(
@@ -258,20 +259,6 @@ impl<'a> RolloutContext<'a> {
 /// Whether two statuses serialise differently (Go diffs their JSON; times have second precision there).
 pub(crate) fn status_changed(old: &RolloutStatus, new: &RolloutStatus) -> bool {
     merge_patch::status_patch(old, new).map_or(true, |patch| patch.is_some())
-}
-
-/// `FindNewReplicaSet`: the oldest ReplicaSet (by creation, then name) labelled with the current
-/// pod-template hash.
-///
-/// Argo also accepts a ReplicaSet labelled with the legacy Kubernetes hash, or one whose template equals
-/// the rollout's after Kubernetes' defaulting; neither is reproduced (see the module docs of
-/// [`super`]).
-fn find_new_replica_set(rss: &[Arc<ReplicaSet>], pod_hash: &str) -> Option<Arc<ReplicaSet>> {
-    let mut sorted: Vec<Arc<ReplicaSet>> = rss.to_vec();
-    crate::replicas::sets::sort_by_creation(&mut sorted);
-    sorted
-        .into_iter()
-        .find(|rs| label(rs, POD_TEMPLATE_HASH_LABEL) == Some(pod_hash))
 }
 
 /// The change from `old` to `new` as a [`ReplicaSetUpdate`]: replicas, annotations, the pod template (as a

@@ -22,8 +22,8 @@
 //!   from the status but not created), experiments and step plugins are not planned; their status fields
 //!   are left out of the computed status (`status.duration` is carried unchanged);
 //! * `workloadRef` (the template is taken from `spec.template` as given);
-//! * finding the new ReplicaSet by Kubernetes' legacy hash or by template equality after Kubernetes'
-//!   defaulting (`FindNewReplicaSet` steps 2 and 3): only the `rollouts-pod-template-hash` label counts;
+//! * finding the new ReplicaSet by Kubernetes' legacy hash (`FindNewReplicaSet` step 2, see
+//!   `replicas::find_new`);
 //! * an eviction refused by a PodDisruptionBudget is planned as if it succeeded (requeue covers it).
 
 mod affinity;

@@ -1,6 +1,8 @@
 //! Replica arithmetic of Argo's `utils/replicaset` package: surge and unavailability fenceposts
 //! ([`fenceposts`]), canary weights ([`weights`]), the basic canary ([`canary`]), the traffic-routed canary
-//! ([`traffic_routed`]), blue-green ([`bluegreen`]) and helpers over ReplicaSet lists ([`sets`]).
+//! ([`traffic_routed`]), blue-green ([`bluegreen`]), helpers over ReplicaSet lists ([`sets`]), and finding
+//! the ReplicaSet of the current template ([`find_new`], with Kubernetes' pod-template defaults in
+//! [`pod_defaults`]).
 //!
 //! Functions take the Go arguments as borrowed Rust values: a Go `*appsv1.ReplicaSet` that may be nil is an
 //! `Option<&ReplicaSet>`, a `[]*appsv1.ReplicaSet` is a slice of anything that borrows a `ReplicaSet`
@@ -12,6 +14,8 @@
 pub mod bluegreen;
 pub mod canary;
 pub mod fenceposts;
+pub mod find_new;
+pub mod pod_defaults;
 pub mod sets;
 pub mod traffic_routed;
 pub mod weights;

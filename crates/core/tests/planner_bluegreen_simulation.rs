@@ -170,6 +170,17 @@ fn an_update_waits_at_the_pause_then_promote_switches_and_scales_the_old_pods_do
         "{waited:?}"
     );
     assert_eq!(pods(&cluster, &v1), (0, 0));
+    // Duration tracking: the attempt began at the update, paused manually until the promote, promoted.
+    let duration = st.duration.clone().expect("duration");
+    assert_eq!(
+        duration.completion_status,
+        Some(rollouts_api::enums::CompletionStatus::Promoted)
+    );
+    assert!(
+        duration.rollout_started_at.is_some() && duration.finished_at.is_some(),
+        "{duration:?}"
+    );
+    assert!(duration.manual_pause_started_at.is_none(), "{duration:?}");
     assert!(
         cluster
             .rs_by_hash(&v1)

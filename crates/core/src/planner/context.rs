@@ -185,6 +185,28 @@ impl<'a> RolloutContext<'a> {
         self.rollout.status.get_or_insert_with(RolloutStatus::default)
     }
 
+    /// `calculateStatusDuration` on the status about to be written (Go calls it in `persistRolloutStatus`
+    /// and `patchCondition`); a completed attempt is handed to the executor for the duration histograms.
+    pub fn calculate_status_duration(&mut self, new_status: &mut RolloutStatus) {
+        let pod_spec_changed = if self.rollout.canary().is_some() {
+            self.pod_template_or_steps_changed()
+        } else {
+            self.check_pod_spec_change()
+        };
+        let inputs = crate::duration::DurationInputs {
+            rollout: &self.rollout,
+            new_rs: self.new_rs.as_deref(),
+            pod_spec_changed,
+            is_aborted: self.pause.is_aborted(),
+            is_rollback: self.is_rollback(),
+            is_fast_rollback: self.is_fast_rollback(),
+            now: self.now(),
+        };
+        let update = crate::duration::calculate_status_duration(&inputs, new_status);
+        new_status.duration = update.duration;
+        self.plan.completed_duration = update.completed;
+    }
+
     /// Records an Event.
     pub fn event(&mut self, kind: EventType, reason: &str, message: impl Into<String>) {
         self.plan.event(kind, reason, message);

@@ -20,7 +20,7 @@
 //! Not reproduced (yet), by design of this first port:
 //! * traffic routing, ping-pong services, analysis runs (blue-green pre-/post-promotion runs are read
 //!   from the status but not created), experiments and step plugins are not planned; their status fields
-//!   are left out of the computed status (`status.duration` is carried unchanged);
+//!   are left out of the computed status;
 //! * `workloadRef` (the template is taken from `spec.template` as given);
 //! * finding the new ReplicaSet by Kubernetes' legacy hash (`FindNewReplicaSet` step 2, see
 //!   `replicas::find_new`);

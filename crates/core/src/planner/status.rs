@@ -97,8 +97,7 @@ impl RolloutContext<'_> {
     /// pause and abort fields, the conditions, the phase) and makes it the status to write. An unchanged
     /// status asks for a reconcile at the progress deadline instead; a changed one records the
     /// `RolloutPaused` / `RolloutResumed` Events (which Go records after its status patch).
-    ///
-    /// `status.duration` (Argo's duration tracking) is carried over unchanged.
+    /// Then Argo's duration tracking (`status.duration`).
     pub fn persist_rollout_status(&mut self, mut new_status: RolloutStatus) {
         new_status.observed_generation = self.rollout.metadata.generation.unwrap_or(0).to_string();
         new_status.workload_observed_generation = String::new();
@@ -108,6 +107,7 @@ impl RolloutContext<'_> {
         let (phase, message) = calculate_rollout_phase(&self.rollout.spec, &new_status);
         new_status.phase = Some(phase);
         new_status.message = message;
+        self.calculate_status_duration(&mut new_status);
         if status_changed(self.status(), &new_status) {
             self.send_state_change_events(&new_status);
         } else {

@@ -385,6 +385,7 @@ impl RolloutContext<'_> {
         let (phase, message) = calculate_rollout_phase(&self.rollout.spec, &new_status);
         new_status.phase = Some(phase);
         new_status.message = message;
+        self.calculate_status_duration(&mut new_status);
         if !status_changed(self.status(), &new_status) {
             return false;
         }
@@ -550,6 +551,7 @@ impl RolloutContext<'_> {
                 (step_count > 0).then(|| i32::try_from(step_count).unwrap_or(i32::MAX));
         }
         if new_status.stable_rs != new_status.current_pod_hash {
+            crate::duration::mark_promoted(new_status.duration.as_mut(), self.status().promote_full);
             new_status.stable_rs = new_status.current_pod_hash.clone();
             let message = go_sprintf(
                 ROLLOUT_COMPLETED_MESSAGE,

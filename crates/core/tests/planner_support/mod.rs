@@ -313,10 +313,15 @@ pub fn snapshot(ro: &Rollout, rss: &[ReplicaSet]) -> Snapshot {
 }
 
 /// The JSON merge patch the executor would send for the plan's status, `None` when nothing changes.
+///
+/// `status.duration` is left out of both sides: Argo's unit tests (ported here) predate its duration
+/// tracking, which `rollouts_core::duration`'s own tests and the simulations cover.
 pub fn status_patch(ro: &Rollout, plan: &Plan) -> Option<Value> {
-    let old = ro.status.clone().unwrap_or_default();
-    let new = plan.status.as_ref()?;
-    merge_patch::status_patch(&old, new).expect("serialises")
+    let mut old = ro.status.clone().unwrap_or_default();
+    let mut new = plan.status.clone()?;
+    old.duration = None;
+    new.duration = None;
+    merge_patch::status_patch(&old, &new).expect("serialises")
 }
 
 /// `status_patch` without its `conditions` (Go's `getPatchedRolloutWithoutConditions`).

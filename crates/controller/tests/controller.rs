@@ -375,3 +375,36 @@ async fn expired_watches_are_relisted_without_stalling_the_controller() {
     }
     ctl.stop().await;
 }
+
+#[tokio::test]
+async fn failed_writes_are_retried_at_once_with_an_exponential_backoff() {
+    let sb = sandbox().await;
+    let planner = Scripted::new(|s, _| {
+        let mut status = s.rollout.status.clone().unwrap_or_default();
+        status.message = "planned".into();
+        Plan {
+            status: Some(status),
+            ..Plan::default()
+        }
+    });
+    // The first five status patches fail (500, 409): retried after 1, 2, 4, 8, 16 ms as Argo's workqueue
+    // does, not after seconds. (429s would be retried inside the kube client.)
+    create_rollout(&sb, &rollout("web")).await;
+    sb.faults().fail_writes("rollouts", 500, 3);
+    sb.faults().fail_writes("rollouts", 409, 2);
+    let started = std::time::Instant::now();
+    let ctl = start(&sb, settings(), &planner);
+    wait_for("the status is written", 20, || async {
+        let ro = get_rollout(&sb, "web").await;
+        (ro.status.unwrap_or_default().message == "planned").then_some(())
+    })
+    .await;
+    assert_eq!(sb.faults().pending(), 0);
+    assert!(planner.count("web") >= 6, "{} plans", planner.count("web"));
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "written only after {:?}",
+        started.elapsed()
+    );
+    ctl.stop().await;
+}

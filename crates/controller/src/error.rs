@@ -85,9 +85,7 @@ impl Error {
         match self {
             Error::StaleCache(_) => Duration::from_millis(100),
             _ => {
-                let ms = 1u64
-                    .checked_shl(failures.saturating_sub(1))
-                    .unwrap_or(u64::MAX);
+                let ms = 1u64.checked_shl(failures.saturating_sub(1)).unwrap_or(u64::MAX);
                 Duration::from_millis(ms.min(10_000))
             }
         }

@@ -267,9 +267,7 @@ impl Reconciler for EndpointsController {
                 let metadata = meta::metadata_mut(&mut updated);
                 metadata.insert("labels".into(), labels);
                 // Not `meta::path_set`: the annotation key itself contains dots.
-                let annotations = metadata
-                    .entry("annotations")
-                    .or_insert_with(|| json!({}));
+                let annotations = metadata.entry("annotations").or_insert_with(|| json!({}));
                 if !annotations.is_object() {
                     *annotations = json!({});
                 }

@@ -1,7 +1,10 @@
 //! Helpers shared by the controller's integration tests: a sandbox with Argo's CRDs, fixtures, a
 //! recording scripted planner, starting a controller, waiting on conditions with a timeout (never
-//! sleeping as synchronisation) and plain HTTP GETs.
+//! sleeping as synchronisation) and plain HTTP GETs; the [`invariants`] watcher of the
+//! end-to-end tests.
 #![allow(dead_code)]
+
+pub mod invariants;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};

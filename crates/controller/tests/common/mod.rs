@@ -1,9 +1,11 @@
 //! Helpers shared by the controller's integration tests: a sandbox with Argo's CRDs, fixtures, a
 //! recording scripted planner, starting a controller, waiting on conditions with a timeout (never
-//! sleeping as synchronisation) and plain HTTP GETs; the [`invariants`] watcher of the
-//! end-to-end tests.
+//! sleeping as synchronisation) and plain HTTP GETs; for the end-to-end tests, [`e2e`] helpers, the
+//! [`invariants`] watcher and the [`chaos`] harness.
 #![allow(dead_code)]
 
+pub mod chaos;
+pub mod e2e;
 pub mod invariants;
 
 use std::collections::BTreeMap;

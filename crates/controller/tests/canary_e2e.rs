@@ -10,7 +10,8 @@
 //! (`common::invariants`) checks, on every commit, that available pods never fall below
 //! `replicas - maxUnavailable`, that the stable ReplicaSet never yields more pods than the canary has made
 //! available (within that budget), and that scale-ups stay within `replicas + maxSurge`; each scenario
-//! names the checks that must have applied at least once.
+//! names the checks that must have applied at least once, and a sabotaged controller (the stable scaled
+//! straight to 0) shows that the checks do catch what they are for.
 
 mod common;
 
@@ -19,6 +20,7 @@ use common::e2e::{create, get, merge_patch, phase, replica_sets, simulated_sandb
 use common::invariants::checks::{AVAILABILITY_FLOOR, STABLE_YIELDS, SURGE_CEILING};
 use common::wait_for;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use kube::ResourceExt;
 use rollouts_api::Rollout;
 use rollouts_sandbox::Sandbox;
 use serde_json::json;
@@ -326,6 +328,65 @@ scenario!(
     invalid_spec_next_to_a_valid_rollout,
     writes = 12
 );
+
+/// The invariants are not vacuous: a controller that scales the stable ReplicaSet straight to 0
+/// whenever the planner scales it down (instead of yielding pods as the canary becomes available) is
+/// caught by both the stable-yields and the availability checks at the first step.
+#[tokio::test]
+async fn the_invariant_watcher_catches_a_controller_that_scales_the_stable_down_first() {
+    use common::invariants::Invariants;
+    use common::invariants::checks::canary;
+    use rollouts_core::{Action, Snapshot};
+    let sb = simulated_sandbox().await;
+    let watcher = Invariants::start(&sb, "default", canary());
+    let sabotages = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = sabotages.clone();
+    let sabotaged = move |s: &Snapshot| {
+        let mut plan = rollouts_core::planner::plan(s);
+        let stable = s.rollout.status.clone().unwrap_or_default().stable_rs;
+        for action in &mut plan.actions {
+            if let Action::UpdateReplicaSet(u) = action {
+                let rs = s
+                    .replica_sets
+                    .iter()
+                    .find(|rs| rs.metadata.name.as_deref() == Some(&u.name));
+                let is_stable =
+                    rs.is_some_and(|rs| rs.labels().get("rollouts-pod-template-hash") == Some(&stable));
+                let current = rs.and_then(|rs| rs.spec.replicas).unwrap_or(0);
+                if is_stable && u.replicas.is_some_and(|r| r < current) {
+                    u.replicas = Some(0);
+                    counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                }
+            }
+        }
+        plan
+    };
+    let running = common::start_with(rollouts_controller::RolloutController::new(
+        sb.client(),
+        common::settings(),
+        sabotaged,
+    ));
+    sb.apply_yaml("examples/canary.yaml", &example_yaml("10s"))
+        .expect("apply the example");
+    let stable = first_revision_healthy(&sb).await;
+    set_image(&sb, "green").await;
+    // The stable goes to 0, then back up to 4 by the next plan; the canary pauses at 20%.
+    paused_at_20_percent(&sb, &stable, "").await;
+    assert!(sabotages.load(std::sync::atomic::Ordering::SeqCst) > 0);
+    running.stop().await;
+    let report = watcher.stop().await;
+    eprintln!("caught:\n{}", report.violations.join("\n"));
+    for check in [STABLE_YIELDS, AVAILABILITY_FLOOR] {
+        assert!(
+            report
+                .violations
+                .iter()
+                .any(|v| v.contains(&format!("] {check}: "))),
+            "{check} caught nothing: {:#?}",
+            report.violations
+        );
+    }
+}
 
 #[test]
 fn the_watcher_resolves_fenceposts_as_argo() {

@@ -229,15 +229,22 @@ impl Invariants {
         Self { stop, task }
     }
 
-    /// Stops after applying every change committed so far and returns what was seen.
+    /// Stops after applying every change committed so far and returns what was seen, violations
+    /// included, without judging it.
+    pub async fn stop(self) -> Report {
+        self.stop.cancel();
+        rollouts_testkit::within("the invariant watcher stops", 30, self.task)
+            .await
+            .expect("invariant watcher task")
+    }
+
+    /// As [`Invariants::stop`], then fails on any violation (all of them are listed), or when no Pod
+    /// or no Rollout change was seen.
     ///
     /// # Panics
-    /// On any violation (all of them are listed), or when no change at all was seen.
+    /// On a violation, or when nothing was seen.
     pub async fn finish(self) -> Report {
-        self.stop.cancel();
-        let report = rollouts_testkit::within("the invariant watcher stops", 30, self.task)
-            .await
-            .expect("invariant watcher task");
+        let report = self.stop().await;
         assert!(
             report.violations.is_empty(),
             "{} invariant violation(s):\n{}\n(checks applied: {:?}; events: {:?})",

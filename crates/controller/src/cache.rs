@@ -91,7 +91,8 @@ impl Caches {
     }
 }
 
-/// A reflected stream of applied objects of one kind.
+/// A reflected stream of applied objects of one kind (a `Result` as kube's `Controller` takes it, but
+/// never an error: see [`reflect`]).
 pub type Objects<K> = BoxStream<'static, Result<K, watcher::Error>>;
 
 /// The watches of one controller run: the stores, the trigger streams the controller drives, and the
@@ -163,18 +164,33 @@ where
 
 /// A tolerant, trimmed, reflected watch of `K`: the store and the stream of applied objects (which must
 /// be polled for the store to fill).
+///
+/// Watch errors are logged and retried here, by this watch's own backoff, and never reach the stream:
+/// the controller backs its merged trigger stream off on every error it sees, so one expiry of every
+/// watch (an etcd compaction, an API server restart) would otherwise pause all triggers, and with them
+/// the caches, once per erroring watch in turn, with a doubling delay: tens of seconds.
 fn reflect<K>(api: Api<DeserializeGuard<K>>, config: watcher::Config) -> (Store<K>, Objects<K>)
 where
     K: Resource + Clone + Default + Debug + DeserializeOwned + Send + Sync + 'static,
     K::DynamicType: Default + Clone + Eq + std::hash::Hash + Send + Sync + Unpin,
 {
     let (reader, writer) = reflector::store();
+    let kind = K::kind(&Default::default()).to_string();
     let stream = watcher(api, config)
         .filter_map(|event| ready(event.map(tolerate).transpose()))
         .modify(|k: &mut K| trim(k.meta_mut()))
         .default_backoff()
         .reflect(writer)
         .applied_objects()
+        .filter_map(move |item| {
+            ready(match item {
+                Ok(k) => Some(Ok(k)),
+                Err(error) => {
+                    tracing::warn!(kind, %error, "watch error; retrying");
+                    None
+                }
+            })
+        })
         .boxed();
     (reader, stream)
 }
@@ -190,16 +206,9 @@ where
     }
 }
 
-/// Drains a cache-only stream (logging watch errors, which the backoff retries) until it ends.
-fn drive<K: Send + 'static>(stream: Objects<K>, kind: &'static str) -> BoxFuture<'static, ()> {
-    stream
-        .for_each(move |item| {
-            if let Err(error) = item {
-                tracing::warn!(kind, %error, "watch error");
-            }
-            ready(())
-        })
-        .boxed()
+/// Drains a cache-only stream (its watch errors are logged and retried by [`reflect`]) until it ends.
+fn drive<K: Send + 'static>(stream: Objects<K>) -> BoxFuture<'static, ()> {
+    stream.for_each(|_| ready(())).boxed()
 }
 
 /// An always-empty, ready store (for a kind that is not watched).
@@ -226,11 +235,11 @@ pub fn watches(client: &Client, scope: &Scope) -> Watches {
     let (experiments, ex_stream) = reflect::<Experiment>(namespaced(client, scope), instance.clone());
     let (analysis_templates, at_stream) =
         reflect::<AnalysisTemplate>(namespaced(client, scope), instance.clone());
-    let mut cache_only = vec![drive(pod_stream, "Pod"), drive(at_stream, "AnalysisTemplate")];
+    let mut cache_only = vec![drive(pod_stream), drive(at_stream)];
     // Argo watches ClusterAnalysisTemplates only in cluster-wide mode (it may lack the RBAC otherwise).
     let cluster_analysis_templates = if scope.namespace.is_none() {
         let (store, stream) = reflect::<ClusterAnalysisTemplate>(Api::all(client.clone()), instance);
-        cache_only.push(drive(stream, "ClusterAnalysisTemplate"));
+        cache_only.push(drive(stream));
         store
     } else {
         empty_store()

@@ -76,12 +76,18 @@ impl Error {
         }
     }
 
-    /// How long to wait before retrying a reconcile that failed with this error.
-    pub fn retry_after(&self) -> Duration {
+    /// How long to wait before retrying a reconcile that failed with this error, the `failures`-th
+    /// failure in a row of that rollout (1 for the first), as Argo's rollout workqueue does: a stale
+    /// cache after 100 ms (`StaleCacheRequeueDelay`, not counted as a failure), any other error after
+    /// 1 ms doubled for each failure in a row up to 10 s (`ItemExponentialFailureRateLimiter(1ms, 10s)`;
+    /// a successful reconcile resets the count).
+    pub fn retry_after(&self, failures: u32) -> Duration {
         match self {
             Error::StaleCache(_) => Duration::from_millis(100),
-            Error::Kube { source, .. } if is_conflict(source) => Duration::from_millis(200),
-            _ => Duration::from_secs(5),
+            _ => {
+                let ms = 1u64.checked_shl(failures.saturating_sub(1)).unwrap_or(u64::MAX);
+                Duration::from_millis(ms.min(10_000))
+            }
         }
     }
 }
@@ -108,3 +114,20 @@ pub fn is_already_exists(err: &kube::Error) -> bool {
 
 /// The controller's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_back_off_exponentially_from_1ms_to_10s_and_a_stale_cache_waits_100ms() {
+        let e = Error::Unsupported("x");
+        let delays: Vec<u128> = [1, 2, 3, 4, 10, 14, 15, 64, 1000]
+            .iter()
+            .map(|&n| e.retry_after(n).as_millis())
+            .collect();
+        assert_eq!(delays, [1, 2, 4, 8, 512, 8192, 10_000, 10_000, 10_000]);
+        let stale = Error::StaleCache("default/web".into());
+        assert_eq!(stale.retry_after(7), Duration::from_millis(100));
+    }
+}

@@ -7,6 +7,9 @@
 //! Stale-cache guard (Argo's `utils/resourceversion` tracker): after the controller writes a Rollout it
 //! remembers the resourceVersion it got back; a reconcile that finds an older version in the cache would
 //! plan from a status it already replaced, so it is retried shortly instead.
+//!
+//! Failed reconciles are retried as Argo's rollout workqueue retries them: after 1 ms, doubling with
+//! each failure in a row up to 10 s, the count reset by a success ([`Error::retry_after`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -39,6 +42,8 @@ pub struct Context {
     pub resync: Duration,
     /// resourceVersions of our last writes to each Rollout.
     written: Mutex<HashMap<ObjectRef<Rollout>, u64>>,
+    /// Failed reconciles in a row of each Rollout (the retry backoff).
+    failures: Mutex<HashMap<ObjectRef<Rollout>, u32>>,
 }
 
 impl Context {
@@ -57,6 +62,7 @@ impl Context {
             metrics,
             resync,
             written: Mutex::default(),
+            failures: Mutex::default(),
         }
     }
 
@@ -89,6 +95,23 @@ impl Context {
     /// Forgets a deleted rollout.
     pub fn forget(&self, rollout: &Rollout) {
         self.written().remove(&ObjectRef::from_obj(rollout));
+        self.succeeded(rollout);
+    }
+
+    /// Counts a failed reconcile of `rollout`; how many failed in a row.
+    fn failed(&self, rollout: &Rollout) -> u32 {
+        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        let n = failures.entry(ObjectRef::from_obj(rollout)).or_default();
+        *n = n.saturating_add(1);
+        *n
+    }
+
+    /// Resets the failure count of `rollout` after a successful reconcile.
+    fn succeeded(&self, rollout: &Rollout) {
+        self.failures
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&ObjectRef::from_obj(rollout));
     }
 }
 
@@ -124,19 +147,23 @@ pub async fn reconcile(rollout: Arc<Rollout>, ctx: Arc<Context>) -> Result<Reque
     if let Some(rv) = &applied.rollout_resource_version {
         ctx.remember_write(&rollout, rv);
     }
+    ctx.succeeded(&rollout);
     let after = plan.requeue_after.map_or(ctx.resync, |d| d.min(ctx.resync));
     Ok(Requeue::requeue(after))
 }
 
-/// What to do after a failed reconcile: count it, log it, retry after a delay fitting the error.
+/// What to do after a failed reconcile: count it, log it, retry after a delay fitting the error and the
+/// failures in a row ([`Error::retry_after`]).
 pub fn error_policy(rollout: Arc<Rollout>, error: &Error, ctx: Arc<Context>) -> Requeue {
     let namespace = rollout.namespace().unwrap_or_default();
     let name = rollout.name_any();
-    if let Error::StaleCache(_) = error {
+    let failures = if let Error::StaleCache(_) = error {
         tracing::debug!(rollout = %name, %namespace, "cache is stale; retrying");
+        0
     } else {
         ctx.metrics.reconcile_error(&namespace, &name);
         tracing::warn!(rollout = %name, %namespace, category = error.category(), %error, "reconciliation error");
-    }
-    Requeue::requeue(error.retry_after())
+        ctx.failed(&rollout)
+    };
+    Requeue::requeue(error.retry_after(failures))
 }

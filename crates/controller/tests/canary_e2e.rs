@@ -1,63 +1,32 @@
 //! End to end: the real controller with the `rollouts-core` planner against the sandbox's simulated
 //! cluster, driving the basic canary of `examples/canary.yaml` (5 replicas; setWeight 20, pause {}, then
-//! 40/60/80 with short pauses) through an image update, the manual gate and promotion.
+//! 40/60/80 with short pauses) through five scenarios: (a) update, manual gate and promotion; (b) abort
+//! and going back to the stable image; (c) a canary without steps; (d) an image change in the middle of
+//! a canary; (e) an invalid spec next to a valid rollout.
+//!
+//! Each scenario runs three times ([`scenario!`]): undisturbed; with the controller killed and restarted
+//! at random points (f); with kills, ~5% failed writes and dropped or expired watches (g); see
+//! `common::chaos` (`ROLLOUTS_E2E_SEED` replays a run). In every run the invariant watcher
+//! (`common::invariants`) checks, on every commit, that available pods never fall below
+//! `replicas - maxUnavailable`, that the stable ReplicaSet never yields more pods than the canary has made
+//! available (within that budget), and that scale-ups stay within `replicas + maxSurge`; each scenario
+//! names the checks that must have applied at least once, and a sabotaged controller (the stable scaled
+//! straight to 0) shows that the checks do catch what they are for.
 
 mod common;
 
-use std::collections::BTreeMap;
-
-use common::{settings, start_with, wait_for};
-use k8s_openapi::api::apps::v1::ReplicaSet;
-use kube::api::{ListParams, Patch, PatchParams};
-use kube::{Api, ResourceExt};
+use common::chaos::{Disruption, Harness};
+use common::e2e::{create, get, merge_patch, phase, replica_sets, simulated_sandbox};
+use common::invariants::checks::{AVAILABILITY_FLOOR, STABLE_YIELDS, SURGE_CEILING};
+use common::wait_for;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use kube::ResourceExt;
 use rollouts_api::Rollout;
-use rollouts_controller::RolloutController;
-use rollouts_sandbox::{Sandbox, SandboxConfig, SimConfig};
+use rollouts_sandbox::Sandbox;
 use serde_json::json;
 
-async fn simulated_sandbox() -> Sandbox {
-    let sb = Sandbox::start(SandboxConfig {
-        simulation: Some(SimConfig {
-            traffic: None,
-            ..SimConfig::default()
-        }),
-        ..SandboxConfig::default()
-    })
-    .await
-    .expect("sandbox starts");
-    for (name, yaml) in rollouts_api::crd::crd_files().expect("CRDs render") {
-        sb.apply_yaml(name, &yaml).expect("install our CRD");
-    }
-    sb
-}
-
-/// ReplicaSets of the rollout by pod-template hash: (spec replicas, available replicas).
-async fn replica_sets(rss: &Api<ReplicaSet>) -> BTreeMap<String, (i32, i32)> {
-    rss.list(&ListParams::default())
-        .await
-        .expect("list ReplicaSets")
-        .items
-        .into_iter()
-        .map(|rs| {
-            let hash = rs
-                .labels()
-                .get("rollouts-pod-template-hash")
-                .cloned()
-                .unwrap_or_default();
-            let spec = rs.spec.replicas.unwrap_or(0);
-            let available = rs.status.as_ref().and_then(|s| s.available_replicas).unwrap_or(0);
-            (hash, (spec, available))
-        })
-        .collect()
-}
-
-fn phase(ro: &Rollout) -> String {
-    ro.status
-        .as_ref()
-        .and_then(|s| s.phase.as_ref())
-        .map(|p| p.to_string())
-        .unwrap_or_default()
-}
+/// Every canary invariant.
+const ALL_CHECKS: &[&str] = &[AVAILABILITY_FLOOR, STABLE_YIELDS, SURGE_CEILING];
 
 /// `examples/canary.yaml` with its 10 s pauses set to `pause`.
 fn example_yaml(pause: &str) -> String {
@@ -66,30 +35,29 @@ fn example_yaml(pause: &str) -> String {
         .replace("duration: 10s", &format!("duration: {pause}"))
 }
 
-/// A merge patch setting the example's container image to `argoproj/rollouts-demo:<tag>`.
-fn image_patch(tag: &str) -> serde_json::Value {
-    json!({"spec": {"template": {"spec": {"containers": [
-        {"name": "app", "image": format!("argoproj/rollouts-demo:{tag}"),
-         "ports": [{"name": "http", "containerPort": 8080}]}
-    ]}}}})
+/// The example's Rollout (without its Services).
+fn example_rollout(pause: &str) -> Rollout {
+    let yaml = example_yaml(pause);
+    serde_yaml_ng::from_str(yaml.split("\n---\n").next().expect("a first document"))
+        .expect("the example rollout")
 }
 
-/// The controller with the rollouts-core planner, in-process.
-fn start_controller(client: kube::Client) -> common::Running {
-    start_with(RolloutController::new(
-        client,
-        settings(),
-        rollouts_core::planner::plan,
-    ))
+/// Sets the example's container image to `argoproj/rollouts-demo:<tag>` (a merge patch, as kubectl does).
+async fn set_image(sb: &Sandbox, tag: &str) {
+    let patch = json!({"spec": {"template": {"spec": {"containers": [
+        {"name": "app", "image": format!("argoproj/rollouts-demo:{tag}"),
+         "ports": [{"name": "http", "containerPort": 8080}]}
+    ]}}}});
+    merge_patch(sb, "demo-canary", false, patch).await;
 }
 
 /// Waits for the first revision of `demo-canary` to be Healthy with 5 available pods; its hash.
-async fn first_revision_healthy(rollouts: &Api<Rollout>) -> String {
+async fn first_revision_healthy(sb: &Sandbox) -> String {
     wait_for(
         "the first revision Healthy with 5 available pods",
         120,
         || async {
-            let ro = rollouts.get("demo-canary").await.ok()?;
+            let ro = get(sb, "demo-canary").await?;
             let st = ro.status.clone()?;
             (phase(&ro) == "Healthy" && st.available_replicas == 5 && !st.stable_rs.is_empty())
                 .then_some(st.stable_rs)
@@ -98,78 +66,54 @@ async fn first_revision_healthy(rollouts: &Api<Rollout>) -> String {
     .await
 }
 
-/// Sets the example's container image to `argoproj/rollouts-demo:<tag>` (a merge patch, as kubectl does).
-async fn set_image(rollouts: &Api<Rollout>, tag: &str) {
-    rollouts
-        .patch(
-            "demo-canary",
-            &PatchParams::default(),
-            &Patch::Merge(&image_patch(tag)),
-        )
-        .await
-        .expect("set image");
-}
-
-/// Waits for `demo-canary` to pause on a revision other than `stable`; its hash.
-async fn paused_on_a_new_revision(rollouts: &Api<Rollout>, stable: &str) -> String {
-    wait_for("paused on a new revision", 60, || async {
-        let ro = rollouts.get("demo-canary").await.ok()?;
-        let st = ro.status.clone()?;
-        (phase(&ro) == "Paused" && st.current_pod_hash != stable).then_some(st.current_pod_hash)
-    })
+/// Waits for `demo-canary` to pause at the first pause step on a revision other than `stable` and
+/// `previous`, with 1 canary and 4 stable pods available; the canary's hash.
+async fn paused_at_20_percent(sb: &Sandbox, stable: &str, previous: &str) -> String {
+    wait_for(
+        "paused at step 1 with 1 canary and 4 stable pods",
+        120,
+        || async {
+            let ro = get(sb, "demo-canary").await?;
+            let st = ro.status.clone()?;
+            let sets = replica_sets(sb).await;
+            let canary = st.current_pod_hash.clone();
+            (phase(&ro) == "Paused"
+                && canary != stable
+                && canary != previous
+                && st.stable_rs == stable
+                && st.current_step_index == Some(1)
+                && sets.get(&canary) == Some(&(1, 1))
+                && sets.get(stable) == Some(&(4, 4)))
+            .then_some(canary)
+        },
+    )
     .await
 }
 
-#[tokio::test]
-async fn basic_canary_pauses_at_20_percent_then_promotes_to_completion() {
-    let sb = simulated_sandbox().await;
-    let yaml = example_yaml("2s");
-    sb.apply_yaml("examples/canary.yaml", &yaml)
+/// (a) An update pauses at 20% with 1 canary and 4 stable pods; promoting completes the steps and the
+/// new revision becomes stable with the old one scaled down.
+async fn basic_canary(sb: &Sandbox) -> &'static [&'static str] {
+    sb.apply_yaml("examples/canary.yaml", &example_yaml("1s"))
         .expect("apply the example");
-    let running = start_controller(sb.client());
-    let rollouts: Api<Rollout> = Api::namespaced(sb.client(), "default");
-    let rss: Api<ReplicaSet> = Api::namespaced(sb.client(), "default");
-
-    // The first deploy skips the steps and becomes Healthy with 5 pods.
-    let stable = first_revision_healthy(&rollouts).await;
-
-    // An image update pauses at the first pause step with 1 canary and 4 stable pods.
-    let image = image_patch("green");
-    rollouts
-        .patch("demo-canary", &PatchParams::default(), &Patch::Merge(&image))
-        .await
-        .expect("set image");
-    let canary = wait_for("paused with 1 canary and 4 stable pods", 60, || async {
-        let ro = rollouts.get("demo-canary").await.ok()?;
-        let st = ro.status.clone()?;
-        let sets = replica_sets(&rss).await;
-        let canary = st.current_pod_hash.clone();
-        (phase(&ro) == "Paused"
-            && canary != stable
-            && sets.get(&canary) == Some(&(1, 1))
-            && sets.get(&stable) == Some(&(4, 4)))
-        .then_some(canary)
-    })
-    .await;
-    let ro = rollouts.get("demo-canary").await.unwrap();
-    assert_eq!(ro.status.as_ref().and_then(|s| s.current_step_index), Some(1));
+    let stable = first_revision_healthy(sb).await;
+    set_image(sb, "green").await;
+    let canary = paused_at_20_percent(sb, &stable, "").await;
 
     // Promote (the CLI clears the pause conditions): the steps complete and the new revision is stable.
-    rollouts
-        .patch_status(
-            "demo-canary",
-            &PatchParams::default(),
-            &Patch::Merge(&json!({"status": {"pauseConditions": null}})),
-        )
-        .await
-        .expect("promote");
+    merge_patch(
+        sb,
+        "demo-canary",
+        true,
+        json!({"status": {"pauseConditions": null}}),
+    )
+    .await;
     wait_for(
         "Healthy on the new revision with the old one scaled down",
         120,
         || async {
-            let ro = rollouts.get("demo-canary").await.ok()?;
+            let ro = get(sb, "demo-canary").await?;
             let st = ro.status.clone()?;
-            let sets = replica_sets(&rss).await;
+            let sets = replica_sets(sb).await;
             (phase(&ro) == "Healthy"
                 && st.stable_rs == canary
                 && st.current_step_index == Some(8)
@@ -179,37 +123,28 @@ async fn basic_canary_pauses_at_20_percent_then_promotes_to_completion() {
         },
     )
     .await;
-    running.stop().await;
+    let sets = replica_sets(sb).await;
+    assert_eq!(sets.len(), 2, "no stray ReplicaSet: {sets:?}");
+    ALL_CHECKS
 }
 
-#[tokio::test]
-async fn abort_returns_to_stable_and_setting_the_stable_image_back_is_healthy_without_a_new_replica_set() {
-    let sb = simulated_sandbox().await;
-    let yaml = example_yaml("10s");
-    sb.apply_yaml("examples/canary.yaml", &yaml)
+/// (b) Abort returns to the stable revision (Degraded, canary scaled down); setting the stable image
+/// back is Healthy at once, without a new ReplicaSet.
+async fn abort_then_back_to_stable(sb: &Sandbox) -> &'static [&'static str] {
+    sb.apply_yaml("examples/canary.yaml", &example_yaml("10s"))
         .expect("apply the example");
-    let running = start_controller(sb.client());
-    let rollouts: Api<Rollout> = Api::namespaced(sb.client(), "default");
-    let rss: Api<ReplicaSet> = Api::namespaced(sb.client(), "default");
-    let stable = first_revision_healthy(&rollouts).await;
-    set_image(&rollouts, "green").await;
-    let canary = paused_on_a_new_revision(&rollouts, &stable).await;
+    let stable = first_revision_healthy(sb).await;
+    set_image(sb, "green").await;
+    let canary = paused_at_20_percent(sb, &stable, "").await;
 
     // Abort (as `kubectl argo rollouts abort` does): Degraded, canary scaled down, 5 stable pods.
-    rollouts
-        .patch_status(
-            "demo-canary",
-            &PatchParams::default(),
-            &Patch::Merge(&json!({"status": {"abort": true}})),
-        )
-        .await
-        .expect("abort");
+    merge_patch(sb, "demo-canary", true, json!({"status": {"abort": true}})).await;
     wait_for(
         "Degraded with the canary scaled down and 5 stable pods",
-        60,
+        120,
         || async {
-            let ro = rollouts.get("demo-canary").await.ok()?;
-            let sets = replica_sets(&rss).await;
+            let ro = get(sb, "demo-canary").await?;
+            let sets = replica_sets(sb).await;
             let message = ro.status.as_ref().map(|s| s.message.clone()).unwrap_or_default();
             (phase(&ro) == "Degraded"
                 && message.starts_with("RolloutAborted")
@@ -221,131 +156,80 @@ async fn abort_returns_to_stable_and_setting_the_stable_image_back_is_healthy_wi
     .await;
 
     // Setting the image back to the stable one is Healthy at once, with no new ReplicaSet.
-    set_image(&rollouts, "blue").await;
-    wait_for("Healthy on the stable revision", 60, || async {
-        let ro = rollouts.get("demo-canary").await.ok()?;
+    set_image(sb, "blue").await;
+    wait_for("Healthy on the stable revision", 120, || async {
+        let ro = get(sb, "demo-canary").await?;
         let st = ro.status.clone()?;
         (phase(&ro) == "Healthy" && st.current_pod_hash == stable && st.stable_rs == stable).then_some(())
     })
     .await;
-    let sets = replica_sets(&rss).await;
+    let sets = replica_sets(sb).await;
     assert_eq!(sets.len(), 2, "no new ReplicaSet: {sets:?}");
     assert_eq!(sets.get(&stable), Some(&(5, 5)));
-    running.stop().await;
+    ALL_CHECKS
 }
 
-#[tokio::test]
-async fn a_rollout_without_steps_rolls_like_a_deployment() {
-    let sb = simulated_sandbox().await;
-    let yaml = example_yaml("10s");
-    // The same rollout with no steps and no Services: a rolling update with maxSurge/maxUnavailable 25%.
-    let mut ro: Rollout = serde_yaml_ng::from_str(yaml.split("\n---\n").next().unwrap()).unwrap();
+/// (c) The same rollout with no steps and no Services rolls like a Deployment (maxSurge and
+/// maxUnavailable 25%: at most 7 pods requested and at least 4 available all along, which the invariant
+/// watcher checks at every commit).
+async fn without_steps_like_a_deployment(sb: &Sandbox) -> &'static [&'static str] {
+    let mut ro = example_rollout("10s");
     if let Some(canary) = ro.spec.strategy.canary.as_mut() {
         canary.steps = Vec::new();
         canary.canary_service = String::new();
         canary.stable_service = String::new();
     }
-    let rollouts: Api<Rollout> = Api::namespaced(sb.client(), "default");
-    rollouts.create(&Default::default(), &ro).await.expect("create");
-    let running = start_controller(sb.client());
-    let rss: Api<ReplicaSet> = Api::namespaced(sb.client(), "default");
-    let stable = wait_for("Healthy", 60, || async {
-        let ro = rollouts.get("demo-canary").await.ok()?;
+    create(sb, &ro);
+    let stable = first_revision_healthy(sb).await;
+    set_image(sb, "green").await;
+    let new = wait_for("Healthy on the new revision", 120, || async {
+        let ro = get(sb, "demo-canary").await?;
         let st = ro.status.clone()?;
-        (phase(&ro) == "Healthy" && st.available_replicas == 5).then_some(st.stable_rs)
+        (phase(&ro) == "Healthy" && st.stable_rs != stable && st.available_replicas == 5)
+            .then_some(st.stable_rs)
     })
     .await;
-    let image = image_patch("green");
-    rollouts
-        .patch("demo-canary", &PatchParams::default(), &Patch::Merge(&image))
-        .await
-        .expect("set image");
-    // maxUnavailable 25% of 5 rounds down to 1 and maxSurge rounds up to 2: at every observation the
-    // available pods stay >= 4 and the requested pods <= 7.
-    wait_for(
-        "Healthy on the new revision, within surge/unavailability all along",
-        60,
-        || async {
-            let sets = replica_sets(&rss).await;
-            let requested: i32 = sets.values().map(|(spec, _)| spec).sum();
-            let available: i32 = sets.values().map(|(_, avail)| avail).sum();
-            assert!(
-                requested <= 7,
-                "more than replicas + maxSurge requested: {sets:?}"
-            );
-            assert!(
-                available >= 4,
-                "fewer than replicas - maxUnavailable available: {sets:?}"
-            );
-            let ro = rollouts.get("demo-canary").await.ok()?;
-            let st = ro.status.clone()?;
-            (phase(&ro) == "Healthy" && st.stable_rs != stable && st.available_replicas == 5).then_some(())
-        },
-    )
-    .await;
-    running.stop().await;
-}
-
-#[tokio::test]
-async fn an_image_change_in_the_middle_of_a_canary_restarts_the_steps_on_the_newest_template() {
-    let sb = simulated_sandbox().await;
-    let yaml = example_yaml("10s");
-    sb.apply_yaml("examples/canary.yaml", &yaml)
-        .expect("apply the example");
-    let running = start_controller(sb.client());
-    let rollouts: Api<Rollout> = Api::namespaced(sb.client(), "default");
-    let rss: Api<ReplicaSet> = Api::namespaced(sb.client(), "default");
-    let stable = first_revision_healthy(&rollouts).await;
-    set_image(&rollouts, "green").await;
-    let green = paused_on_a_new_revision(&rollouts, &stable).await;
-
-    // A second change while paused at 20%: the green canary is scaled down, yellow becomes the canary
-    // at the first step, and the stable ReplicaSet is untouched.
-    set_image(&rollouts, "yellow").await;
-    wait_for(
-        "paused on yellow with 1 canary, green at 0 and 4 stable",
-        60,
-        || async {
-            let ro = rollouts.get("demo-canary").await.ok()?;
-            let st = ro.status.clone()?;
-            let sets = replica_sets(&rss).await;
-            let yellow = st.current_pod_hash.clone();
-            (phase(&ro) == "Paused"
-                && yellow != green
-                && yellow != stable
-                && st.stable_rs == stable
-                && st.current_step_index == Some(1)
-                && sets.get(&yellow) == Some(&(1, 1))
-                && sets.get(&green).is_some_and(|(spec, _)| *spec == 0)
-                && sets.get(&stable) == Some(&(4, 4)))
+    wait_for("the old revision scaled down", 60, || async {
+        let sets = replica_sets(sb).await;
+        (sets.get(&new) == Some(&(5, 5)) && sets.get(&stable).is_some_and(|(spec, _)| *spec == 0))
             .then_some(())
-        },
-    )
+    })
     .await;
-    running.stop().await;
+    ALL_CHECKS
 }
 
-#[tokio::test]
-async fn an_invalid_spec_is_reported_as_invalid_spec_and_the_controller_keeps_working() {
-    let sb = simulated_sandbox().await;
-    let yaml = example_yaml("10s");
-    sb.apply_yaml("examples/canary.yaml", &yaml)
+/// (d) A second image change while paused at 20%: the first canary is scaled down, the newest template
+/// becomes the canary at the first step, and the stable ReplicaSet is untouched.
+async fn image_change_mid_canary(sb: &Sandbox) -> &'static [&'static str] {
+    sb.apply_yaml("examples/canary.yaml", &example_yaml("10s"))
         .expect("apply the example");
-    let mut bad: Rollout = serde_yaml_ng::from_str(yaml.split("\n---\n").next().unwrap()).unwrap();
+    let stable = first_revision_healthy(sb).await;
+    set_image(sb, "green").await;
+    let green = paused_at_20_percent(sb, &stable, "").await;
+    set_image(sb, "yellow").await;
+    paused_at_20_percent(sb, &stable, &green).await;
+    wait_for("green scaled down", 60, || async {
+        let sets = replica_sets(sb).await;
+        sets.get(&green).is_some_and(|(spec, _)| *spec == 0).then_some(())
+    })
+    .await;
+    ALL_CHECKS
+}
+
+/// (e) A rollout whose maxSurge and maxUnavailable are both 0 is reported as InvalidSpec and gets no
+/// ReplicaSet; the valid rollout next to it still becomes Healthy.
+async fn invalid_spec_next_to_a_valid_rollout(sb: &Sandbox) -> &'static [&'static str] {
+    sb.apply_yaml("examples/canary.yaml", &example_yaml("10s"))
+        .expect("apply the example");
+    let mut bad = example_rollout("10s");
     bad.metadata.name = Some("bad".into());
     if let Some(canary) = bad.spec.strategy.canary.as_mut() {
-        let zero = k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(0);
-        canary.max_surge = Some(zero.clone());
-        canary.max_unavailable = Some(zero);
+        canary.max_surge = Some(IntOrString::Int(0));
+        canary.max_unavailable = Some(IntOrString::Int(0));
     }
-    let rollouts: Api<Rollout> = Api::namespaced(sb.client(), "default");
-    rollouts
-        .create(&Default::default(), &bad)
-        .await
-        .expect("create the invalid rollout");
-    let running = start_controller(sb.client());
-    let message = wait_for("InvalidSpec on the bad rollout", 60, || async {
-        let ro = rollouts.get("bad").await.ok()?;
+    create(sb, &bad);
+    let message = wait_for("InvalidSpec on the bad rollout", 120, || async {
+        let ro = get(sb, "bad").await?;
         let st = ro.status.clone()?;
         let cond = st
             .conditions
@@ -359,140 +243,169 @@ async fn an_invalid_spec_is_reported_as_invalid_spec_and_the_controller_keeps_wo
         "The Rollout \"bad\" is invalid: spec.strategy.maxSurge: Invalid value: 0: MaxSurge and MaxUnavailable both can not be zero"
     );
     assert!(message.1.starts_with("InvalidSpec: "), "{}", message.1);
-    let rss: Api<ReplicaSet> = Api::namespaced(sb.client(), "default");
-    let names: Vec<String> = rss
-        .list(&ListParams::default())
-        .await
-        .unwrap()
-        .items
-        .iter()
-        .map(ResourceExt::name_any)
-        .collect();
-    assert!(
-        !names.iter().any(|n| n.starts_with("bad-")),
-        "no ReplicaSet for an invalid spec: {names:?}"
+    first_revision_healthy(sb).await;
+    let sets = replica_sets(sb).await;
+    assert_eq!(
+        sets.len(),
+        1,
+        "one ReplicaSet, none for the invalid spec: {sets:?}"
     );
-    // The valid rollout next to it still becomes Healthy.
-    wait_for("the valid rollout Healthy", 60, || async {
-        let ro = rollouts.get("demo-canary").await.ok()?;
-        (phase(&ro) == "Healthy").then_some(())
-    })
-    .await;
-    running.stop().await;
+    &[]
 }
 
-/// Kills (aborts, mid-reconcile or not) and restarts the controller, injects write errors (one failed
-/// write in every 20 or so, about 5%, rotating over ReplicaSets, Rollouts and Services, with 500, 409 and
-/// 429) and drops or expires watches, in a fixed rotation every `every`, until cancelled.
-fn chaos(
-    sb: &Sandbox,
-    every: std::time::Duration,
-    stop: tokio_util::sync::CancellationToken,
-) -> tokio::task::JoinHandle<(usize, usize)> {
-    let client = sb.client();
-    let faults = sb.faults().clone();
-    let store = sb.store().clone();
-    let log = sb.requests().clone();
-    tokio::spawn(async move {
-        let mut running = start_controller(client.clone());
-        let mut round = 0usize;
-        let mut injected = 0usize;
-        let mut writes_at_last_fault = log.writes();
-        loop {
-            tokio::select! {
-                () = stop.cancelled() => break,
-                () = tokio::time::sleep(every) => {}
+/// Runs `body` in a fresh sandbox under `disruption`, drawing the disruption points within `writes` API
+/// writes, and asserts that the checks the body names applied at least once.
+async fn run<F>(body: F, disruption: Disruption, writes: u64)
+where
+    F: AsyncFnOnce(&Sandbox) -> &'static [&'static str],
+{
+    let sb = simulated_sandbox().await;
+    let harness = Harness::start(&sb, disruption, writes);
+    let expected = body(&sb).await;
+    let (report, _) = harness.finish().await;
+    for check in expected {
+        assert!(
+            report.applied(check) > 0,
+            "the invariant {check} never applied: {report:?}"
+        );
+    }
+}
+
+/// Three tests for one scenario: `undisturbed`, `controller_killed_and_restarted` (f) and
+/// `write_errors_lost_watches_and_kills` (g). `writes`: within how many API writes the disruption points
+/// are drawn (fewer than the scenario makes undisturbed).
+macro_rules! scenario {
+    ($(#[$doc:meta])* $name:ident, $body:ident, writes = $writes:expr) => {
+        $(#[$doc])*
+        mod $name {
+            use super::*;
+
+            #[tokio::test]
+            async fn undisturbed() {
+                run($body, Disruption::None, $writes).await;
             }
-            round += 1;
-            match round % 4 {
-                0 => {
-                    // Killed at an arbitrary point: no graceful shutdown.
-                    running.task.abort();
-                    running = start_controller(client.clone());
-                }
-                1 => {
-                    // About 5% of writes: a fault only after 20 more writes and when the last was consumed.
-                    if faults.pending() == 0 && log.writes() >= writes_at_last_fault + 20 {
-                        let (resource, code) =
-                            [("replicasets", 500), ("rollouts", 409), ("services", 429)][injected % 3];
-                        faults.fail_writes(resource, code, 1);
-                        injected += 1;
-                        writes_at_last_fault = log.writes();
-                    }
-                }
-                2 => {
-                    store.end_watches(None, false);
-                }
-                _ => {
-                    store.end_watches(None, true);
-                    store.compact();
+
+            #[tokio::test]
+            async fn controller_killed_and_restarted() {
+                run($body, Disruption::Restarts, $writes).await;
+            }
+
+            #[tokio::test]
+            async fn write_errors_lost_watches_and_kills() {
+                run($body, Disruption::Chaos, $writes).await;
+            }
+        }
+    };
+}
+
+scenario!(
+    /// (a)
+    basic_canary_pauses_at_20_percent_then_promotes_to_completion,
+    basic_canary,
+    writes = 60
+);
+scenario!(
+    /// (b)
+    abort_returns_to_stable_and_setting_the_stable_image_back_is_healthy_without_a_new_replica_set,
+    abort_then_back_to_stable,
+    writes = 40
+);
+scenario!(
+    /// (c)
+    a_rollout_without_steps_rolls_like_a_deployment,
+    without_steps_like_a_deployment,
+    writes = 25
+);
+scenario!(
+    /// (d)
+    an_image_change_in_the_middle_of_a_canary_restarts_the_steps_on_the_newest_template,
+    image_change_mid_canary,
+    writes = 40
+);
+scenario!(
+    /// (e)
+    an_invalid_spec_is_reported_as_invalid_spec_and_the_controller_keeps_working,
+    invalid_spec_next_to_a_valid_rollout,
+    writes = 12
+);
+
+/// The invariants are not vacuous: a controller that scales the stable ReplicaSet straight to 0
+/// whenever the planner scales it down (instead of yielding pods as the canary becomes available) is
+/// caught by both the stable-yields and the availability checks at the first step.
+#[tokio::test]
+async fn the_invariant_watcher_catches_a_controller_that_scales_the_stable_down_first() {
+    use common::invariants::Invariants;
+    use common::invariants::checks::canary;
+    use rollouts_core::{Action, Snapshot};
+    let sb = simulated_sandbox().await;
+    let watcher = Invariants::start(&sb, "default", canary());
+    let sabotages = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = sabotages.clone();
+    let sabotaged = move |s: &Snapshot| {
+        let mut plan = rollouts_core::planner::plan(s);
+        let stable = s.rollout.status.clone().unwrap_or_default().stable_rs;
+        for action in &mut plan.actions {
+            if let Action::UpdateReplicaSet(u) = action {
+                let rs = s
+                    .replica_sets
+                    .iter()
+                    .find(|rs| rs.metadata.name.as_deref() == Some(&u.name));
+                let is_stable =
+                    rs.is_some_and(|rs| rs.labels().get("rollouts-pod-template-hash") == Some(&stable));
+                let current = rs.and_then(|rs| rs.spec.replicas).unwrap_or(0);
+                if is_stable && u.replicas.is_some_and(|r| r < current) {
+                    u.replicas = Some(0);
+                    counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 }
             }
         }
-        running.stop().await;
-        (round, injected)
-    })
+        plan
+    };
+    let running = common::start_with(rollouts_controller::RolloutController::new(
+        sb.client(),
+        common::settings(),
+        sabotaged,
+    ));
+    sb.apply_yaml("examples/canary.yaml", &example_yaml("10s"))
+        .expect("apply the example");
+    let stable = first_revision_healthy(&sb).await;
+    set_image(&sb, "green").await;
+    // The stable goes to 0, then back up to 4 by the next plan; the canary pauses at 20%.
+    paused_at_20_percent(&sb, &stable, "").await;
+    assert!(sabotages.load(std::sync::atomic::Ordering::SeqCst) > 0);
+    running.stop().await;
+    let report = watcher.stop().await;
+    eprintln!("caught:\n{}", report.violations.join("\n"));
+    for check in [STABLE_YIELDS, AVAILABILITY_FLOOR] {
+        assert!(
+            report
+                .violations
+                .iter()
+                .any(|v| v.contains(&format!("] {check}: "))),
+            "{check} caught nothing: {:#?}",
+            report.violations
+        );
+    }
 }
 
-#[tokio::test]
-async fn the_basic_canary_converges_despite_controller_kills_write_errors_and_lost_watches() {
-    let sb = simulated_sandbox().await;
-    let yaml = example_yaml("1s");
-    sb.apply_yaml("examples/canary.yaml", &yaml)
-        .expect("apply the example");
-    let stop = tokio_util::sync::CancellationToken::new();
-    let chaos = chaos(&sb, std::time::Duration::from_millis(300), stop.clone());
-    let rollouts: Api<Rollout> = Api::namespaced(sb.client(), "default");
-    let rss: Api<ReplicaSet> = Api::namespaced(sb.client(), "default");
-    let stable = first_revision_healthy(&rollouts).await;
-    let image = image_patch("green");
-    let pp = PatchParams::default();
-    let merge = Patch::Merge(&image);
-    wait_for("the image update is accepted", 30, || async {
-        rollouts.patch("demo-canary", &pp, &merge).await.ok()
-    })
-    .await;
-    let canary = wait_for("paused with 1 canary and 4 stable pods", 120, || async {
-        let ro = rollouts.get("demo-canary").await.ok()?;
-        let st = ro.status.clone()?;
-        let sets = replica_sets(&rss).await;
-        (phase(&ro) == "Paused"
-            && st.current_pod_hash != stable
-            && sets.get(&st.current_pod_hash) == Some(&(1, 1))
-            && sets.get(&stable) == Some(&(4, 4)))
-        .then_some(st.current_pod_hash)
-    })
-    .await;
-    let promote = json!({"status": {"pauseConditions": null}});
-    wait_for("the promote is accepted", 30, || async {
-        rollouts
-            .patch_status("demo-canary", &PatchParams::default(), &Patch::Merge(&promote))
-            .await
-            .ok()
-    })
-    .await;
-    wait_for(
-        "Healthy on the new revision with the old one scaled down",
-        180,
-        || async {
-            let ro = rollouts.get("demo-canary").await.ok()?;
-            let st = ro.status.clone()?;
-            let sets = replica_sets(&rss).await;
-            (phase(&ro) == "Healthy"
-                && st.stable_rs == canary
-                && sets.get(&canary) == Some(&(5, 5))
-                && sets.get(&stable).is_some_and(|(spec, _)| *spec == 0))
-            .then_some(())
-        },
-    )
-    .await;
-    stop.cancel();
-    let (rounds, injected) = chaos.await.expect("chaos task");
-    assert!(
-        rounds >= 4,
-        "every kind of disruption happened at least once ({rounds} rounds)"
-    );
-    assert!(injected >= 1, "at least one write failed ({injected} injected)");
-    let sets = replica_sets(&rss).await;
-    assert_eq!(sets.len(), 2, "no stray ReplicaSet: {sets:?}");
+#[test]
+fn the_watcher_resolves_fenceposts_as_argo() {
+    use common::invariants::checks::{fenceposts, min_available};
+    let ro = |replicas: i32, surge: Option<IntOrString>, unavailable: Option<IntOrString>| {
+        let mut ro = example_rollout("1s");
+        ro.spec.replicas = Some(replicas);
+        let canary = ro.spec.strategy.canary.as_mut().expect("canary");
+        canary.max_surge = surge;
+        canary.max_unavailable = unavailable;
+        ro
+    };
+    let s = |v: &str| Some(IntOrString::String(v.into()));
+    let i = |v: i32| Some(IntOrString::Int(v));
+    assert_eq!(fenceposts(&ro(5, None, None)), (2, 1));
+    assert_eq!(fenceposts(&ro(10, s("10%"), s("25"))), (1, 2));
+    assert_eq!(fenceposts(&ro(3, i(0), s("10%"))), (0, 1));
+    assert_eq!(fenceposts(&ro(3, i(0), i(0))), (0, 1));
+    assert_eq!(fenceposts(&ro(2, i(1), i(5))), (1, 2));
+    assert_eq!(fenceposts(&ro(0, None, None)), (0, 0));
+    assert_eq!(min_available(&ro(5, None, None)), 4);
 }

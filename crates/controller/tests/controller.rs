@@ -331,3 +331,80 @@ async fn instance_ids_shard_rollouts() {
     a.stop().await;
     b.stop().await;
 }
+
+#[tokio::test]
+async fn expired_watches_are_relisted_without_stalling_the_controller() {
+    let sb = sandbox().await;
+    let planner = Scripted::settled();
+    create_rollout(&sb, &rollout("web")).await;
+    let ctl = start(&sb, settings(), &planner);
+    wait_for("the rollout is planned", 20, || async {
+        (planner.count("web") > 0).then_some(())
+    })
+    .await;
+    // An etcd compaction or an API server restart: every watch ends with an in-stream 410 and the
+    // history is gone, so each of the controller's watches must re-list. (Each watch backs off on its own
+    // error; if the controller also backed its merged trigger stream off on each of them, one after the
+    // other, it would stop seeing changes for tens of seconds.)
+    for _ in 0..3 {
+        sb.store().end_watches(None, true);
+        sb.store().compact();
+        let api: Api<Rollout> = Api::namespaced(sb.client(), "default");
+        let generation = api.get("web").await.unwrap().metadata.generation;
+        let replicas = get_rollout(&sb, "web").await.spec.replicas.unwrap_or(1) + 1;
+        api.patch(
+            "web",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"replicas": replicas}})),
+        )
+        .await
+        .unwrap();
+        let started = std::time::Instant::now();
+        wait_for("the change is planned", 30, || async {
+            planner
+                .last("web")
+                .filter(|s| s.rollout.metadata.generation > generation)
+                .map(|_| ())
+        })
+        .await;
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the change was planned only after {:?}",
+            started.elapsed()
+        );
+    }
+    ctl.stop().await;
+}
+
+#[tokio::test]
+async fn failed_writes_are_retried_at_once_with_an_exponential_backoff() {
+    let sb = sandbox().await;
+    let planner = Scripted::new(|s, _| {
+        let mut status = s.rollout.status.clone().unwrap_or_default();
+        status.message = "planned".into();
+        Plan {
+            status: Some(status),
+            ..Plan::default()
+        }
+    });
+    // The first five status patches fail (500, 409): retried after 1, 2, 4, 8, 16 ms as Argo's workqueue
+    // does, not after seconds. (429s would be retried inside the kube client.)
+    create_rollout(&sb, &rollout("web")).await;
+    sb.faults().fail_writes("rollouts", 500, 3);
+    sb.faults().fail_writes("rollouts", 409, 2);
+    let started = std::time::Instant::now();
+    let ctl = start(&sb, settings(), &planner);
+    wait_for("the status is written", 20, || async {
+        let ro = get_rollout(&sb, "web").await;
+        (ro.status.unwrap_or_default().message == "planned").then_some(())
+    })
+    .await;
+    assert_eq!(sb.faults().pending(), 0);
+    assert!(planner.count("web") >= 6, "{} plans", planner.count("web"));
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "written only after {:?}",
+        started.elapsed()
+    );
+    ctl.stop().await;
+}

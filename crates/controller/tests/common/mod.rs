@@ -1,7 +1,12 @@
 //! Helpers shared by the controller's integration tests: a sandbox with Argo's CRDs, fixtures, a
 //! recording scripted planner, starting a controller, waiting on conditions with a timeout (never
-//! sleeping as synchronisation) and plain HTTP GETs.
+//! sleeping as synchronisation) and plain HTTP GETs; for the end-to-end tests, [`e2e`] helpers, the
+//! [`invariants`] watcher and the [`chaos`] harness.
 #![allow(dead_code)]
+
+pub mod chaos;
+pub mod e2e;
+pub mod invariants;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};

@@ -264,12 +264,14 @@ impl Reconciler for EndpointsController {
                 {
                     m.remove("subsets");
                 }
-                meta::metadata_mut(&mut updated).insert("labels".into(), labels);
-                meta::path_set(
-                    &mut updated,
-                    &format!("metadata.annotations.{TRIGGER}"),
-                    json!(now),
-                );
+                let metadata = meta::metadata_mut(&mut updated);
+                metadata.insert("labels".into(), labels);
+                // Not `meta::path_set`: the annotation key itself contains dots.
+                let annotations = metadata.entry("annotations").or_insert_with(|| json!({}));
+                if !annotations.is_object() {
+                    *annotations = json!({});
+                }
+                annotations[TRIGGER] = json!(now);
                 self.store.update(
                     &endpoints(),
                     Some(&key.0),

@@ -16,9 +16,14 @@ use super::{Running, settings, start_with, wait_for};
 
 /// A sandbox with the simulated cluster (no traffic) and our CRDs.
 pub async fn simulated_sandbox() -> Sandbox {
+    simulated_sandbox_with(None).await
+}
+
+/// A sandbox with the simulated cluster, the traffic simulator configured by `traffic`, and our CRDs.
+pub async fn simulated_sandbox_with(traffic: Option<rollouts_sandbox::traffic::TrafficConfig>) -> Sandbox {
     let sb = Sandbox::start(SandboxConfig {
         simulation: Some(SimConfig {
-            traffic: None,
+            traffic,
             ..SimConfig::default()
         }),
         ..SandboxConfig::default()

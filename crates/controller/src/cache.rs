@@ -13,7 +13,7 @@
 use std::fmt::Debug;
 use std::future::ready;
 
-use futures::future::BoxFuture;
+use futures::future::{BoxFuture, Shared};
 use futures::stream::BoxStream;
 use futures::{FutureExt, StreamExt};
 use k8s_openapi::NamespaceResourceScope;
@@ -69,25 +69,40 @@ pub struct Caches {
     pub analysis_templates: Store<AnalysisTemplate>,
     /// ClusterAnalysisTemplates of this instance (never filled in namespaced mode, as in Argo).
     pub cluster_analysis_templates: Store<ClusterAnalysisTemplate>,
+    /// Whether every store has seen its initial list, awaited once for all waiters: kube's
+    /// `Store::wait_until_ready` wakes only the last of several concurrent waiters (its `DelayedInit`
+    /// polls a oneshot receiver, which keeps a single waker), so reconciles waiting on it side by side
+    /// could wait for ever; `Shared` wakes every clone.
+    ready: Shared<BoxFuture<'static, bool>>,
 }
 
 impl Caches {
     /// Waits until every store has seen its initial list (Go's `WaitForCacheSync`): planning from a
     /// half-filled cache would, for example, miss existing ReplicaSets. Returns false if a watch was
-    /// dropped before it became ready (shutdown).
+    /// dropped before it became ready (shutdown). Any number of callers may wait at once.
     pub async fn wait_ready(&self) -> bool {
-        let all = futures::future::join_all([
-            self.rollouts.wait_until_ready().boxed(),
-            self.replica_sets.wait_until_ready().boxed(),
-            self.pods.wait_until_ready().boxed(),
-            self.services.wait_until_ready().boxed(),
-            self.analysis_runs.wait_until_ready().boxed(),
-            self.experiments.wait_until_ready().boxed(),
-            self.analysis_templates.wait_until_ready().boxed(),
-            self.cluster_analysis_templates.wait_until_ready().boxed(),
-        ])
-        .await;
-        all.iter().all(Result::is_ok)
+        self.ready.clone().await
+    }
+
+    /// The shared readiness of `stores`' stores.
+    fn readiness(stores: &Caches) -> Shared<BoxFuture<'static, bool>> {
+        let c = stores.clone();
+        async move {
+            let all = futures::future::join_all([
+                c.rollouts.wait_until_ready().boxed(),
+                c.replica_sets.wait_until_ready().boxed(),
+                c.pods.wait_until_ready().boxed(),
+                c.services.wait_until_ready().boxed(),
+                c.analysis_runs.wait_until_ready().boxed(),
+                c.experiments.wait_until_ready().boxed(),
+                c.analysis_templates.wait_until_ready().boxed(),
+                c.cluster_analysis_templates.wait_until_ready().boxed(),
+            ])
+            .await;
+            all.iter().all(Result::is_ok)
+        }
+        .boxed()
+        .shared()
     }
 }
 
@@ -244,17 +259,20 @@ pub fn watches(client: &Client, scope: &Scope) -> Watches {
     } else {
         empty_store()
     };
+    let mut caches = Caches {
+        rollouts,
+        replica_sets,
+        pods,
+        services,
+        analysis_runs,
+        experiments,
+        analysis_templates,
+        cluster_analysis_templates,
+        ready: futures::future::ready(false).boxed().shared(),
+    };
+    caches.ready = Caches::readiness(&caches);
     Watches {
-        caches: Caches {
-            rollouts,
-            replica_sets,
-            pods,
-            services,
-            analysis_runs,
-            experiments,
-            analysis_templates,
-            cluster_analysis_templates,
-        },
+        caches,
         rollouts: rollout_stream,
         replica_sets: rs_stream,
         analysis_runs: ar_stream,

@@ -259,13 +259,22 @@ async fn run<F>(body: F, disruption: Disruption, writes: u64)
 where
     F: AsyncFnOnce(&Sandbox) -> &'static [&'static str],
 {
+    use futures::FutureExt;
     let sb = simulated_sandbox().await;
     let harness = Harness::start(&sb, disruption, writes);
-    let expected = body(&sb).await;
+    let expected = match std::panic::AssertUnwindSafe(body(&sb)).catch_unwind().await {
+        Ok(expected) => expected,
+        Err(panic) => {
+            eprintln!("the scenario failed; {}", harness.diagnose().await);
+            std::panic::resume_unwind(panic);
+        }
+    };
     let (report, _) = harness.finish().await;
     for check in expected {
+        // A re-list (after a compaction in the Chaos runs) may hide the only transition a check applies
+        // to; the undisturbed and restart runs never re-list, so there the check must have applied.
         assert!(
-            report.applied(check) > 0,
+            report.applied(check) > 0 || report.relists > 0,
             "the invariant {check} never applied: {report:?}"
         );
     }

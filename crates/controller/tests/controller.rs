@@ -408,3 +408,36 @@ async fn failed_writes_are_retried_at_once_with_an_exponential_backoff() {
     );
     ctl.stop().await;
 }
+
+#[tokio::test]
+async fn every_reconcile_waiting_for_the_caches_sees_them_become_ready() {
+    use futures::{FutureExt, StreamExt};
+    let sb = sandbox().await;
+    create_rollout(&sb, &rollout("web")).await;
+    let w = rollouts_controller::cache::watches(&sb.client(), &Default::default());
+    // Three reconciles wait for the caches before any watch has listed (each registers its waker).
+    let waiters: Vec<_> = (0..3)
+        .map(|_| {
+            let caches = w.caches.clone();
+            tokio::spawn(async move { caches.wait_ready().await })
+        })
+        .collect();
+    tokio::task::yield_now().await;
+    let mut drivers = vec![
+        w.rollouts.for_each(|_| async {}).boxed(),
+        w.replica_sets.for_each(|_| async {}).boxed(),
+        w.analysis_runs.for_each(|_| async {}).boxed(),
+        w.experiments.for_each(|_| async {}).boxed(),
+        w.services.for_each(|_| async {}).boxed(),
+    ];
+    drivers.extend(w.cache_only);
+    let drivers: Vec<_> = drivers.into_iter().map(tokio::spawn).collect();
+    for waiter in waiters {
+        let ready = common::within("every waiter sees the caches ready", 10, waiter)
+            .await
+            .expect("waiter task");
+        assert!(ready);
+    }
+    assert_eq!(w.caches.rollouts.state().len(), 1);
+    drivers.iter().for_each(tokio::task::JoinHandle::abort);
+}

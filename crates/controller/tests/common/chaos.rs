@@ -123,6 +123,10 @@ impl Harness {
         if let Ok(filter) = std::env::var("ROLLOUTS_E2E_LOG") {
             // A debugging aid: the controller's logs, e.g. ROLLOUTS_E2E_LOG=rollouts_controller=debug,kube=debug.
             let _ = tracing_subscriber::fmt()
+                .with_span_events(
+                    tracing_subscriber::fmt::format::FmtSpan::NEW
+                        | tracing_subscriber::fmt::format::FmtSpan::CLOSE,
+                )
                 .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
                 .with_test_writer()
                 .try_init();
@@ -139,6 +143,26 @@ impl Harness {
             stop,
             monkey,
         }
+    }
+
+    /// Stops everything without judging, and describes what happened (the seed, the disruptions, the
+    /// violations, the last transitions and the final state): for a scenario that failed.
+    pub async fn diagnose(self) -> String {
+        self.stop.cancel();
+        let done = self.monkey.await.unwrap_or_default();
+        let report = self.invariants.stop().await;
+        format!(
+            "seed {} (replay with ROLLOUTS_E2E_SEED={}), {:?}: {} writes; {}\nviolations: {:#?}\n\
+             last transitions:\n{}\nlast state:\n{}",
+            self.seed,
+            self.seed,
+            self.mode,
+            done.writes,
+            done.log.join("; "),
+            report.violations,
+            Vec::from(report.recent).join("\n"),
+            report.last_state
+        )
     }
 
     /// Stops the monkey and the controller (cleanly), then the watcher.

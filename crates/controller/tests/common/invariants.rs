@@ -39,6 +39,7 @@ pub use state::State;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use futures::FutureExt;
 use futures::future::select_all;
 use k8s_openapi::api::apps::v1::ReplicaSet;
 use rollouts_sandbox::{Gvr, ListOptions, Sandbox, Store, Watch, WatchEvent, WatchOptions};
@@ -180,7 +181,14 @@ pub struct Report {
     pub relists: usize,
     /// Every violation, in commit order.
     pub violations: Vec<String>,
+    /// The last transitions (`rv Kind/name Change`), oldest first, for diagnosis.
+    pub recent: std::collections::VecDeque<String>,
+    /// The rollouts and their ReplicaSets when the watcher stopped, for diagnosis.
+    pub last_state: String,
 }
+
+/// How many transitions [`Report::recent`] keeps.
+const RECENT: usize = 60;
 
 impl Report {
     /// On how many transitions `check` applied.
@@ -435,6 +443,12 @@ impl Pump {
         self.state.now_ms = (self.clock)().as_millisecond();
         let name = self.store_object(item.kind, item.change, item.object);
         *self.report.events.entry(item.kind).or_default() += 1;
+        if self.report.recent.len() == RECENT {
+            self.report.recent.pop_front();
+        }
+        self.report
+            .recent
+            .push_back(format!("rv {} {:?}/{name} {:?}", item.rv, item.kind, item.change));
         let t = Transition {
             before: &before,
             after: &self.state,
@@ -458,13 +472,32 @@ impl Pump {
         }
     }
 
-    /// Drains every queued event and applies those committed up to the store's current resourceVersion.
+    /// Drains every queued event and applies those committed up to the store's current resourceVersion
+    /// R, in resourceVersion order. A watch found ended is re-opened (its history replayed) and drained
+    /// again before anything is applied, so that no event up to R is missing from the buffer.
     fn drain(&mut self) {
         let upto = self.store.resource_version();
-        for i in 0..self.feeds.len() {
-            while let Some(ev) = self.feeds[i].watch.as_mut().and_then(Watch::try_next) {
-                self.receive(i, Some(ev));
+        loop {
+            for i in 0..self.feeds.len() {
+                if self.feeds[i].watch.is_none() {
+                    self.open(i);
+                }
             }
+            let mut ended = false;
+            for i in 0..self.feeds.len() {
+                while let Some(ev) = self.feeds[i].watch.as_mut().and_then(|w| w.next().now_or_never()) {
+                    self.receive(i, ev);
+                    ended |= self.feeds[i].watch.is_none();
+                }
+            }
+            if !ended {
+                break;
+            }
+        }
+        // Every watch has delivered everything up to R: a re-open may resume from there (which spares a
+        // re-list when the history is compacted at R).
+        for feed in &mut self.feeds {
+            feed.received = feed.received.max(upto);
         }
         self.buffer.sort_by_key(|it| it.rv);
         let later = self.buffer.partition_point(|it| it.rv <= upto);
@@ -495,12 +528,8 @@ impl Pump {
                     self.drain();
                 }
                 None => {
-                    for i in 0..self.feeds.len() {
-                        if self.feeds[i].watch.is_none() {
-                            self.open(i);
-                        }
-                    }
                     self.drain();
+                    self.report.last_state = self.state.summary();
                     return self.report;
                 }
             }

@@ -154,3 +154,28 @@ impl State {
         format!("ReplicaSets of {}: [{}]", ro.name_any(), sets.join(", "))
     }
 }
+
+impl State {
+    /// Every rollout's phase, step, hashes and message, and its ReplicaSets, one line each.
+    pub fn summary(&self) -> String {
+        self.rollouts
+            .values()
+            .map(|ro| {
+                let st = ro.status.clone().unwrap_or_default();
+                format!(
+                    "{} phase {:?} step {:?} stable {:?} current {:?} abort {} pauses {} message {:?}; {}",
+                    ro.name_any(),
+                    st.phase.map(|p| p.to_string()).unwrap_or_default(),
+                    st.current_step_index,
+                    st.stable_rs,
+                    st.current_pod_hash,
+                    st.abort,
+                    st.pause_conditions.len(),
+                    st.message,
+                    self.describe(ro)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}

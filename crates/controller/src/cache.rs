@@ -29,6 +29,7 @@ use rollouts_api::keys::{
 };
 use rollouts_api::{AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate, Experiment, Rollout};
 use serde::de::DeserializeOwned;
+use tokio_util::sync::CancellationToken;
 
 /// What to watch.
 #[derive(Clone, Debug, Default)]
@@ -79,13 +80,15 @@ pub struct Caches {
 impl Caches {
     /// Waits until every store has seen its initial list (Go's `WaitForCacheSync`): planning from a
     /// half-filled cache would, for example, miss existing ReplicaSets. Returns false if a watch was
-    /// dropped before it became ready (shutdown). Any number of callers may wait at once.
+    /// dropped before it became ready, or once the run is stopping: a graceful shutdown stops polling the
+    /// watches and waits for the reconciles in flight, so one waiting here for a store that is still
+    /// listing would otherwise never finish. Any number of callers may wait at once.
     pub async fn wait_ready(&self) -> bool {
         self.ready.clone().await
     }
 
-    /// The shared readiness of `stores`' stores.
-    fn readiness(stores: &Caches) -> Shared<BoxFuture<'static, bool>> {
+    /// The shared readiness of `stores`' stores, false once `stop` fires.
+    fn readiness(stores: &Caches, stop: CancellationToken) -> Shared<BoxFuture<'static, bool>> {
         let c = stores.clone();
         async move {
             let all = futures::future::join_all([
@@ -97,9 +100,11 @@ impl Caches {
                 c.experiments.wait_until_ready().boxed(),
                 c.analysis_templates.wait_until_ready().boxed(),
                 c.cluster_analysis_templates.wait_until_ready().boxed(),
-            ])
-            .await;
-            all.iter().all(Result::is_ok)
+            ]);
+            tokio::select! {
+                all = all => all.iter().all(Result::is_ok),
+                () = stop.cancelled() => false,
+            }
         }
         .boxed()
         .shared()
@@ -238,8 +243,9 @@ where
     reader
 }
 
-/// Sets up every watch of one controller run (nothing is requested until the streams are polled).
-pub fn watches(client: &Client, scope: &Scope) -> Watches {
+/// Sets up every watch of one controller run (nothing is requested until the streams are polled); `stop`
+/// ends the run.
+pub fn watches(client: &Client, scope: &Scope, stop: &CancellationToken) -> Watches {
     let instance = watcher::Config::default().labels(&scope.instance_selector());
     let hashed = watcher::Config::default().labels(POD_TEMPLATE_HASH_LABEL);
     let (rollouts, rollout_stream) = reflect::<Rollout>(namespaced(client, scope), instance.clone());
@@ -270,7 +276,7 @@ pub fn watches(client: &Client, scope: &Scope) -> Watches {
         cluster_analysis_templates,
         ready: futures::future::ready(false).boxed().shared(),
     };
-    caches.ready = Caches::readiness(&caches);
+    caches.ready = Caches::readiness(&caches, stop.clone());
     Watches {
         caches,
         rollouts: rollout_stream,

@@ -120,7 +120,7 @@ impl RolloutController {
     /// Watches and reconciles until `stop` fires, then waits for the reconciles in flight.
     async fn lead(&self, stop: CancellationToken) {
         self.leading.send_replace(true);
-        let w = watches(&self.client, &self.settings.scope);
+        let w = watches(&self.client, &self.settings.scope, &stop);
         self.metrics.set_rollouts(Some(w.caches.rollouts.clone()));
         let events = Arc::new(EventRecorder::new(
             self.client.clone(),

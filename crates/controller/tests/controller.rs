@@ -414,7 +414,8 @@ async fn every_reconcile_waiting_for_the_caches_sees_them_become_ready() {
     use futures::{FutureExt, StreamExt};
     let sb = sandbox().await;
     create_rollout(&sb, &rollout("web")).await;
-    let w = rollouts_controller::cache::watches(&sb.client(), &Default::default());
+    let stop = tokio_util::sync::CancellationToken::new();
+    let w = rollouts_controller::cache::watches(&sb.client(), &Default::default(), &stop);
     // Three reconciles wait for the caches before any watch has listed (each registers its waker).
     let waiters: Vec<_> = (0..3)
         .map(|_| {
@@ -440,4 +441,48 @@ async fn every_reconcile_waiting_for_the_caches_sees_them_become_ready() {
     }
     assert_eq!(w.caches.rollouts.state().len(), 1);
     drivers.iter().for_each(tokio::task::JoinHandle::abort);
+}
+
+#[tokio::test]
+async fn a_reconcile_waiting_for_the_caches_gives_up_when_the_run_stops() {
+    let sb = sandbox().await;
+    let stop = tokio_util::sync::CancellationToken::new();
+    // The watches are never polled, as after a graceful shutdown began: the caches never fill.
+    let w = rollouts_controller::cache::watches(&sb.client(), &Default::default(), &stop);
+    let caches = w.caches.clone();
+    let waiter = tokio::spawn(async move { caches.wait_ready().await });
+    tokio::task::yield_now().await;
+    assert!(!waiter.is_finished());
+    stop.cancel();
+    let ready = common::within("the waiter gives up", 5, waiter)
+        .await
+        .expect("waiter task");
+    assert!(!ready);
+}
+
+#[tokio::test]
+async fn a_controller_stopped_while_its_caches_fill_stops_promptly() {
+    let sb = sandbox().await;
+    create_rollout(&sb, &rollout("web")).await;
+    // The ReplicaSets list answers late: the rollout's reconcile starts and waits for the caches.
+    sb.faults()
+        .add_latency(Some("replicasets"), Duration::from_secs(3));
+    let planner = Scripted::settled();
+    let ctl = start(&sb, settings(), &planner);
+    wait_for("the rollouts are listed", 10, || async {
+        (sb.requests().count("list", "rollouts") > 0).then_some(())
+    })
+    .await;
+    let started = std::time::Instant::now();
+    ctl.stop().await;
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "stopped after {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        planner.count("web"),
+        0,
+        "nothing is planned from half-filled caches"
+    );
 }

@@ -95,6 +95,8 @@ pub struct Disrupted {
     pub writes: u64,
     /// What happened at which write, in order.
     pub log: Vec<String>,
+    /// Whether the controller failed to stop gracefully within 20 s at the end.
+    pub stuck: bool,
 }
 
 /// The invariant watcher, the controller and the chaos monkey of one scenario.
@@ -187,6 +189,7 @@ impl Harness {
             report.applied, report.events, report.relists
         );
         let replay = format!("(seed {}: {done:?})", self.seed);
+        assert!(!done.stuck, "the controller did not stop within 20 s {replay}");
         match self.mode {
             Disruption::None => {}
             Disruption::Restarts => assert!(done.kills >= 1, "the controller was never killed {replay}"),
@@ -287,7 +290,11 @@ fn monkey(
         }
         faults.clear();
         if let Some(r) = running {
-            r.stop().await;
+            // A graceful stop, which must not take long.
+            r.shutdown.cancel();
+            done.stuck = tokio::time::timeout(Duration::from_secs(20), r.task)
+                .await
+                .is_err();
         }
         done.writes = log.writes() - base;
         done

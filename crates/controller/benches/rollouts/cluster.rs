@@ -65,7 +65,7 @@ fn image(tag: &str) -> String {
 pub fn create(sb: &Sandbox, i: usize) -> anyhow::Result<()> {
     let name = name(i);
     let ns = namespace(i);
-    if i % PER_NAMESPACE == 0 {
+    if i.is_multiple_of(PER_NAMESPACE) {
         let obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
         sb.apply_yaml(&ns, &obj.to_string())
             .with_context(|| format!("creating namespace {ns}"))?;

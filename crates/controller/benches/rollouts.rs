@@ -25,6 +25,10 @@ use cluster::{STEP_COUNT, STEPS, Writes};
 use controller::{Controller, Histogram, LogTap};
 use rollouts_sandbox::{Gvr, Sandbox};
 
+/// How long the controller must have made no write before a phase that waited on the rollouts ends (its
+/// writes include that tail; its wall time stops when the last rollout reads Healthy).
+const DRAIN: Duration = Duration::from_secs(2);
+
 /// Command-line options.
 struct Options {
     sizes: Vec<usize>,
@@ -190,12 +194,10 @@ async fn run(n: usize, o: &Options) -> anyhow::Result<Vec<Phase>> {
     for i in 0..n {
         cluster::create(&sb, i)?;
     }
-    let (done, wall) = cluster::wait_settled(&sb, n, &BTreeMap::new(), timeout).await?;
-    phases.push(
-        meter
-            .close("create -> Healthy", wall.max(start.elapsed()), Some((done, n)))
-            .await?,
-    );
+    let (done, _) = cluster::wait_settled(&sb, n, &BTreeMap::new(), timeout).await?;
+    let wall = start.elapsed();
+    cluster::drain(&sb, DRAIN, timeout).await;
+    phases.push(meter.close("create -> Healthy", wall, Some((done, n))).await?);
 
     // A measurement window (nothing waits on it): a settled fleet should make no writes at all.
     tokio::time::sleep(o.settle).await;
@@ -207,12 +209,10 @@ async fn run(n: usize, o: &Options) -> anyhow::Result<Vec<Phase>> {
     for i in 0..n {
         cluster::set_image(&sb, i, "green")?;
     }
-    let (done, wall) = cluster::wait_settled(&sb, n, &stable, timeout).await?;
-    phases.push(
-        meter
-            .close("update -> Healthy", wall.max(start.elapsed()), Some((done, n)))
-            .await?,
-    );
+    let (done, _) = cluster::wait_settled(&sb, n, &stable, timeout).await?;
+    let wall = start.elapsed();
+    cluster::drain(&sb, DRAIN, timeout).await;
+    phases.push(meter.close("update -> Healthy", wall, Some((done, n))).await?);
 
     tokio::time::sleep(o.settle).await;
     phases.push(meter.close("settled after update", o.settle, None).await?);

@@ -6,11 +6,13 @@
 //! Endpoints controllers list every pod of a namespace on each of their reconciles, which would make the
 //! simulated cluster, not the controller, the quadratic cost of a 1,000-rollout namespace.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use rollouts_sandbox::{Gvr, ListOptions, PatchBody, Sandbox, SandboxConfig, SimConfig, WriteOptions};
+use rollouts_sandbox::{
+    Gvr, ListOptions, PatchBody, Sandbox, SandboxConfig, SimConfig, WatchEvent, WatchOptions, WriteOptions,
+};
 use serde_json::{Value, json};
 
 /// The canary steps every benchmark rollout goes through.
@@ -131,7 +133,7 @@ pub fn stable_hashes(sb: &Sandbox) -> anyhow::Result<BTreeMap<String, String>> {
 }
 
 /// Every Rollout, in all namespaces.
-fn list(sb: &Sandbox) -> anyhow::Result<Vec<Value>> {
+pub fn list(sb: &Sandbox) -> anyhow::Result<Vec<Value>> {
     Ok(sb.store().list(&rollouts(), &ListOptions::default())?.items)
 }
 
@@ -151,7 +153,8 @@ fn settled_on_new_revision(r: &Value, previous_stable: &str) -> bool {
 
 /// Waits until every one of the `n` rollouts settled on a revision other than its entry in `previous`
 /// (all of them when `previous` is empty, for the first revision), up to `timeout`, printing progress to
-/// stderr. Returns how many settled and how long it took until the last one did (or the timeout).
+/// stderr. Follows a store watch (not a poll: listing 1,000 rollouts every tick would cost the sandbox
+/// more than it costs the controller). Returns how many settled and how long it took.
 pub async fn wait_settled(
     sb: &Sandbox,
     n: usize,
@@ -159,23 +162,62 @@ pub async fn wait_settled(
     timeout: Duration,
 ) -> anyhow::Result<(usize, Duration)> {
     let start = Instant::now();
-    let mut last_report = Instant::now();
-    loop {
-        let done = list(sb)?
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut progress = tokio::time::interval(Duration::from_secs(15));
+    progress.tick().await;
+    let mut settled = BTreeSet::new();
+    // The first events of a watch from no resourceVersion are the current objects.
+    let mut watch = sb.store().watch(&rollouts(), &WatchOptions::default())?;
+    while settled.len() < n {
+        tokio::select! {
+            event = watch.next() => match event {
+                Some(WatchEvent::Added(r) | WatchEvent::Modified(r)) => {
+                    let name = r["metadata"]["name"].as_str().unwrap_or_default().to_string();
+                    if settled_on_new_revision(&r, previous.get(&name).map_or("", String::as_str)) {
+                        settled.insert(name);
+                    } else {
+                        settled.remove(&name);
+                    }
+                }
+                Some(WatchEvent::Deleted(r)) => {
+                    settled.remove(r["metadata"]["name"].as_str().unwrap_or_default());
+                }
+                Some(WatchEvent::Bookmark { .. }) => {}
+                // Expired or dropped: start over from the current objects.
+                Some(WatchEvent::Error(_)) | None => {
+                    settled.clear();
+                    watch = sb.store().watch(&rollouts(), &WatchOptions::default())?;
+                }
+            },
+            _ = progress.tick() => {
+                eprintln!("  ... {}/{n} settled after {:.0?}", settled.len(), start.elapsed());
+            }
+            () = tokio::time::sleep_until(deadline) => break,
+        }
+    }
+    Ok((settled.len(), start.elapsed()))
+}
+
+/// Waits (up to `limit`) until the controller made no write other than lease renewals for `quiet`: a
+/// rollout reads Healthy a reconcile or two before its last Service patch or Event, and those belong to
+/// the phase that caused them, not to the settled fleet after it.
+pub async fn drain(sb: &Sandbox, quiet: Duration, limit: Duration) {
+    let writes = || -> u64 {
+        sb.requests()
+            .counts()
             .iter()
-            .filter(|r| {
-                let name = r["metadata"]["name"].as_str().unwrap_or_default();
-                settled_on_new_revision(r, previous.get(name).map_or("", String::as_str))
-            })
-            .count();
-        if done >= n || start.elapsed() >= timeout {
-            return Ok((done, start.elapsed()));
+            .filter(|((verb, resource), _)| is_write(verb) && resource != "leases")
+            .map(|(_, n)| n)
+            .sum()
+    };
+    let start = Instant::now();
+    let mut last = (writes(), Instant::now());
+    while last.1.elapsed() < quiet && start.elapsed() < limit {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let now = writes();
+        if now != last.0 {
+            last = (now, Instant::now());
         }
-        if last_report.elapsed() >= Duration::from_secs(15) {
-            eprintln!("  ... {done}/{n} settled after {:.0?}", start.elapsed());
-            last_report = Instant::now();
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 

@@ -6,6 +6,8 @@
 //!   as Argo's `InstanceIDRequirement`; ReplicaSets and Pods by the presence of
 //!   `rollouts-pod-template-hash`, as Argo's ReplicaSet informer; Services unfiltered.
 //! * Cached objects are trimmed of `managedFields` and the `last-applied-configuration` annotation.
+//! * ReplicaSets, Pods, AnalysisRuns and Experiments are also indexed by controller owner
+//!   ([`OwnerIndex`]), so a snapshot finds a rollout's objects without scanning every cached one.
 //! * Objects are decoded through [`DeserializeGuard`]: one that does not decode is logged and treated as
 //!   absent (a deletion if it was cached), so one malformed object cannot wedge a whole watch, as Argo's
 //!   tolerant informers.
@@ -30,6 +32,8 @@ use rollouts_api::keys::{
 use rollouts_api::{AnalysisRun, AnalysisTemplate, ClusterAnalysisTemplate, Experiment, Rollout};
 use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
+
+use crate::index::OwnerIndex;
 
 /// What to watch.
 #[derive(Clone, Debug, Default)]
@@ -58,14 +62,22 @@ pub struct Caches {
     pub rollouts: Store<Rollout>,
     /// ReplicaSets carrying a pod-template hash.
     pub replica_sets: Store<ReplicaSet>,
+    /// The ReplicaSets by controller UID (orphans included).
+    pub replica_sets_by_owner: OwnerIndex<ReplicaSet>,
     /// Pods carrying a pod-template hash.
     pub pods: Store<Pod>,
+    /// The Pods by controller UID.
+    pub pods_by_owner: OwnerIndex<Pod>,
     /// Services.
     pub services: Store<Service>,
     /// AnalysisRuns of this instance.
     pub analysis_runs: Store<AnalysisRun>,
+    /// The AnalysisRuns by controller UID.
+    pub analysis_runs_by_owner: OwnerIndex<AnalysisRun>,
     /// Experiments of this instance.
     pub experiments: Store<Experiment>,
+    /// The Experiments by controller UID.
+    pub experiments_by_owner: OwnerIndex<Experiment>,
     /// AnalysisTemplates of this instance.
     pub analysis_templates: Store<AnalysisTemplate>,
     /// ClusterAnalysisTemplates of this instance (never filled in namespaced mode, as in Argo).
@@ -194,6 +206,20 @@ where
     K: Resource + Clone + Default + Debug + DeserializeOwned + Send + Sync + 'static,
     K::DynamicType: Default + Clone + Eq + std::hash::Hash + Send + Sync + Unpin,
 {
+    reflect_indexed(api, config, None)
+}
+
+/// [`reflect`], also feeding `index` each event once the store applied it (and before the object is
+/// passed on to trigger a reconcile).
+fn reflect_indexed<K>(
+    api: Api<DeserializeGuard<K>>,
+    config: watcher::Config,
+    index: Option<OwnerIndex<K>>,
+) -> (Store<K>, Objects<K>)
+where
+    K: Resource + Clone + Default + Debug + DeserializeOwned + Send + Sync + 'static,
+    K::DynamicType: Default + Clone + Eq + std::hash::Hash + Send + Sync + Unpin,
+{
     let (reader, writer) = reflector::store();
     let kind = K::kind(&Default::default()).to_string();
     let stream = watcher(api, config)
@@ -201,6 +227,11 @@ where
         .modify(|k: &mut K| trim(k.meta_mut()))
         .default_backoff()
         .reflect(writer)
+        .inspect(move |event| {
+            if let (Ok(event), Some(index)) = (event, &index) {
+                index.apply(event);
+            }
+        })
         .applied_objects()
         .filter_map(move |item| {
             ready(match item {
@@ -248,12 +279,29 @@ where
 pub fn watches(client: &Client, scope: &Scope, stop: &CancellationToken) -> Watches {
     let instance = watcher::Config::default().labels(&scope.instance_selector());
     let hashed = watcher::Config::default().labels(POD_TEMPLATE_HASH_LABEL);
+    let replica_sets_by_owner = OwnerIndex::new(true);
+    let pods_by_owner = OwnerIndex::new(false);
+    let analysis_runs_by_owner = OwnerIndex::new(false);
+    let experiments_by_owner = OwnerIndex::new(false);
     let (rollouts, rollout_stream) = reflect::<Rollout>(namespaced(client, scope), instance.clone());
-    let (replica_sets, rs_stream) = reflect::<ReplicaSet>(namespaced(client, scope), hashed.clone());
-    let (pods, pod_stream) = reflect::<Pod>(namespaced(client, scope), hashed);
+    let (replica_sets, rs_stream) = reflect_indexed::<ReplicaSet>(
+        namespaced(client, scope),
+        hashed.clone(),
+        Some(replica_sets_by_owner.clone()),
+    );
+    let (pods, pod_stream) =
+        reflect_indexed::<Pod>(namespaced(client, scope), hashed, Some(pods_by_owner.clone()));
     let (services, svc_stream) = reflect::<Service>(namespaced(client, scope), watcher::Config::default());
-    let (analysis_runs, ar_stream) = reflect::<AnalysisRun>(namespaced(client, scope), instance.clone());
-    let (experiments, ex_stream) = reflect::<Experiment>(namespaced(client, scope), instance.clone());
+    let (analysis_runs, ar_stream) = reflect_indexed::<AnalysisRun>(
+        namespaced(client, scope),
+        instance.clone(),
+        Some(analysis_runs_by_owner.clone()),
+    );
+    let (experiments, ex_stream) = reflect_indexed::<Experiment>(
+        namespaced(client, scope),
+        instance.clone(),
+        Some(experiments_by_owner.clone()),
+    );
     let (analysis_templates, at_stream) =
         reflect::<AnalysisTemplate>(namespaced(client, scope), instance.clone());
     let mut cache_only = vec![drive(pod_stream), drive(at_stream)];
@@ -268,10 +316,14 @@ pub fn watches(client: &Client, scope: &Scope, stop: &CancellationToken) -> Watc
     let mut caches = Caches {
         rollouts,
         replica_sets,
+        replica_sets_by_owner,
         pods,
+        pods_by_owner,
         services,
         analysis_runs,
+        analysis_runs_by_owner,
         experiments,
+        experiments_by_owner,
         analysis_templates,
         cluster_analysis_templates,
         ready: futures::future::ready(false).boxed().shared(),
@@ -307,25 +359,82 @@ pub fn referenced_services(rollout: &Rollout) -> Vec<String> {
     names
 }
 
+/// Whether `rollout`'s strategy names the Service `name` (as [`referenced_services`], without allocating:
+/// this runs for every cached rollout on every Service event).
+pub fn references_service(rollout: &Rollout, name: &str) -> bool {
+    let strategy = &rollout.spec.strategy;
+    let canary = strategy.canary.as_ref().is_some_and(|c| {
+        c.canary_service == name
+            || c.stable_service == name
+            || c.ping_pong
+                .as_ref()
+                .is_some_and(|pp| pp.ping_service == name || pp.pong_service == name)
+    });
+    let blue_green = strategy
+        .blue_green
+        .as_ref()
+        .is_some_and(|bg| bg.active_service == name || bg.preview_service == name);
+    !name.is_empty() && (canary || blue_green)
+}
+
 /// The rollouts a Service change should wake: those referencing it, and the one named by its
 /// `managed-by-rollouts` annotation (which may need to clean the selector up).
 pub fn rollouts_for_service(
     rollouts: &Store<Rollout>,
     service: &Service,
 ) -> Vec<kube::runtime::reflector::ObjectRef<Rollout>> {
-    let ns = service.namespace();
-    let name = service.name_any();
+    let ns = service.meta().namespace.as_deref();
+    let name = service.meta().name.as_deref().unwrap_or_default();
     let managed_by = service
         .annotations()
         .get(rollouts_api::keys::MANAGED_BY_ROLLOUTS_ANNOTATION)
-        .cloned();
+        .map(String::as_str);
     rollouts
-        .state()
-        .iter()
-        .filter(|r| r.namespace() == ns)
-        .filter(|r| {
-            managed_by.as_deref() == Some(r.name_any().as_str()) || referenced_services(r).contains(&name)
+        .state_filter(|r| {
+            r.meta().namespace.as_deref() == ns
+                && (managed_by.is_some_and(|m| r.meta().name.as_deref() == Some(m))
+                    || references_service(r, name))
         })
+        .iter()
         .map(|r| kube::runtime::reflector::ObjectRef::from_obj(r.as_ref()))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rollout(strategy: serde_json::Value) -> Rollout {
+        serde_json::from_value(serde_json::json!({
+            "apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout",
+            "metadata": {"name": "web", "namespace": "ns"},
+            "spec": {"selector": {"matchLabels": {"app": "web"}},
+                     "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": []}},
+                     "strategy": strategy}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn references_service_agrees_with_referenced_services() {
+        let canary = rollout(serde_json::json!({"canary": {
+            "canaryService": "c", "stableService": "s",
+            "trafficRouting": {"alb": {"ingress": "i", "servicePort": 80}},
+            "pingPong": {"pingService": "ping", "pongService": "pong"}}}));
+        let blue_green =
+            rollout(serde_json::json!({"blueGreen": {"activeService": "a", "previewService": "p"}}));
+        let bare = rollout(serde_json::json!({"canary": {}}));
+        for ro in [&canary, &blue_green, &bare] {
+            let names = referenced_services(ro);
+            for name in ["c", "s", "ping", "pong", "a", "p", "other", ""] {
+                assert_eq!(
+                    references_service(ro, name),
+                    names.iter().any(|n| n == name),
+                    "{name:?} in {names:?}"
+                );
+            }
+        }
+        assert_eq!(referenced_services(&canary), ["c", "ping", "pong", "s"]);
+        assert_eq!(referenced_services(&blue_green), ["a", "p"]);
+    }
 }

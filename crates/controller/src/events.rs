@@ -27,6 +27,8 @@ use crate::metrics::Metrics;
 pub const COMPONENT: &str = "rollouts-controller";
 /// How long an identical event is folded into the previous one.
 const CORRELATION_WINDOW: Duration = Duration::from_secs(600);
+/// How often expired events are forgotten.
+const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq)]
 struct Key {
@@ -44,12 +46,47 @@ struct Seen {
     at: Instant,
 }
 
+/// The events recorded within the correlation window. Expired ones are ignored on lookup and swept
+/// at most once per [`SWEEP_EVERY`], so recording an event costs the same however many are remembered
+/// (sweeping on every event made a wave of N rollouts cost O(N²)).
+#[derive(Debug)]
+struct Recent {
+    seen: HashMap<Key, Seen>,
+    swept: Instant,
+}
+
+impl Recent {
+    fn new(now: Instant) -> Self {
+        Self {
+            seen: HashMap::new(),
+            swept: now,
+        }
+    }
+
+    /// The unexpired event recorded under `key`.
+    fn get(&mut self, key: &Key, now: Instant) -> Option<Seen> {
+        if now.saturating_duration_since(self.swept) >= SWEEP_EVERY {
+            self.seen
+                .retain(|_, s| now.saturating_duration_since(s.at) < CORRELATION_WINDOW);
+            self.swept = now;
+        }
+        self.seen
+            .get(key)
+            .filter(|s| now.saturating_duration_since(s.at) < CORRELATION_WINDOW)
+            .cloned()
+    }
+
+    fn insert(&mut self, key: Key, seen: Seen) {
+        self.seen.insert(key, seen);
+    }
+}
+
 /// Records Events on Rollouts.
 pub struct EventRecorder {
     client: Client,
     instance: String,
     metrics: Metrics,
-    seen: Mutex<HashMap<Key, Seen>>,
+    seen: Mutex<Recent>,
 }
 
 impl EventRecorder {
@@ -59,7 +96,7 @@ impl EventRecorder {
             client,
             instance: instance.into(),
             metrics,
-            seen: Mutex::default(),
+            seen: Mutex::new(Recent::new(Instant::now())),
         }
     }
 
@@ -81,11 +118,7 @@ impl EventRecorder {
         let now = Time(Timestamp::now());
         let api: Api<Event> = Api::namespaced(self.client.clone(), &ns);
         // The lock is never held across an API call: reconciles of different rollouts record in parallel.
-        let prev = {
-            let mut seen = self.seen.lock().await;
-            seen.retain(|_, s| s.at.elapsed() < CORRELATION_WINDOW);
-            seen.get(&key).cloned()
-        };
+        let prev = self.seen.lock().await.get(&key, Instant::now());
         if let Some(prev) = prev {
             let count = prev.count + 1;
             let patch = json!({"count": count, "lastTimestamp": now});
@@ -157,5 +190,53 @@ fn involved_object(rollout: &Rollout) -> ObjectReference {
         uid: rollout.meta().uid.clone(),
         resource_version: rollout.meta().resource_version.clone(),
         ..ObjectReference::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(reason: &str) -> Key {
+        Key {
+            uid: "u".into(),
+            type_: "Normal",
+            reason: reason.into(),
+            message: "m".into(),
+        }
+    }
+
+    fn seen(at: Instant) -> Seen {
+        Seen {
+            namespace: "ns".into(),
+            name: "web.1".into(),
+            count: 1,
+            at,
+        }
+    }
+
+    #[test]
+    fn events_fold_within_the_window_and_expired_ones_are_swept_only_periodically() {
+        let t0 = Instant::now();
+        let mut recent = Recent::new(t0);
+        recent.insert(key("old"), seen(t0));
+        let later = t0 + Duration::from_secs(120);
+        recent.insert(key("new"), seen(later));
+        assert_eq!(recent.get(&key("old"), later).map(|s| s.count), Some(1));
+        // Past the window an event is not folded, even before any sweep forgot it.
+        let expired = t0 + CORRELATION_WINDOW + Duration::from_secs(1);
+        recent.swept = expired;
+        assert!(recent.get(&key("old"), expired).is_none());
+        assert_eq!(
+            recent.seen.len(),
+            2,
+            "no sweep within SWEEP_EVERY of the last one"
+        );
+        assert!(recent.get(&key("new"), expired).is_some());
+        // The next sweep forgets what expired and keeps the rest.
+        let sweep = expired + SWEEP_EVERY;
+        assert!(recent.get(&key("absent"), sweep).is_none());
+        assert_eq!(recent.seen.len(), 1);
+        assert!(recent.seen.contains_key(&key("new")));
     }
 }

@@ -15,6 +15,7 @@ pub mod client;
 pub mod error;
 pub mod events;
 pub mod executor;
+pub mod index;
 pub mod leader;
 pub mod metrics;
 pub mod planner;

@@ -4,6 +4,9 @@
 //! A settled rollout — a plan without actions and a status equal to the observed one — makes no API
 //! call at all: everything is read from the caches and an empty status diff sends nothing.
 //!
+//! Every reconcile that reaches the planner ends with Argo's info line `Reconciliation completed` carrying
+//! `time_ms` (the duration `rollout_reconcile` observes), as Argo's `syncHandler` logs it.
+//!
 //! Stale-cache guard (Argo's `utils/resourceversion` tracker): after the controller writes a Rollout it
 //! remembers the resourceVersion it got back; a reconcile that finds an older version in the cache would
 //! plan from a status it already replaced, so it is retried shortly instead.
@@ -137,8 +140,14 @@ pub async fn reconcile(rollout: Arc<Rollout>, ctx: Arc<Context>) -> Result<Reque
     let plan = ctx.planner.plan(&snapshot);
     tracing::debug!(rollout = %name, %namespace, actions = plan.actions.len(), "planned");
     let applied = ctx.executor.apply(&rollout, &plan).await;
-    ctx.metrics
-        .observe_reconcile(&namespace, &name, started.elapsed());
+    let took = started.elapsed();
+    ctx.metrics.observe_reconcile(&namespace, &name, took);
+    tracing::info!(
+        rollout = %name,
+        %namespace,
+        time_ms = took.as_secs_f64() * 1e3,
+        "Reconciliation completed"
+    );
     let applied = applied?;
     if let Some(duration) = &plan.completed_duration {
         // Only once the status recording the completion is written (Go's `emitPendingRolloutDuration`).

@@ -3,7 +3,9 @@
 //! strategy names, its AnalysisRuns and Experiments, and the templates it references; and the
 //! `InvalidSpec` message of Argo's `getRolloutValidationErrors` (the spec, then its references).
 //!
-//! Lists are sorted by name so that a plan never depends on hash-map order.
+//! Lists are sorted by name so that a plan never depends on hash-map order. Owned objects are looked up
+//! through the caches' owner indexes (a reconcile costs the same whatever the fleet's size) and
+//! re-checked against the cached object.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -12,28 +14,36 @@ use k8s_openapi::api::core::v1::Service;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::jiff::Timestamp;
 use kube::core::{Selector, SelectorExt};
-use kube::runtime::reflector::ObjectRef;
-use kube::runtime::reflector::Store;
+use kube::runtime::reflector::{ObjectRef, Store};
 use kube::{Resource, ResourceExt};
 use rollouts_api::validation::{IngressRef, Lookup, ReferenceLookup, not_found_message};
 use rollouts_api::{AnalysisTemplate, AnalysisTemplateRef, ClusterAnalysisTemplate, Rollout};
 use rollouts_core::Snapshot;
 
 use crate::cache::{Caches, referenced_services};
-
-/// The UID of `meta`'s controller ownerReference.
-fn controller_uid(meta: &ObjectMeta) -> Option<&str> {
-    meta.owner_references
-        .as_deref()
-        .unwrap_or_default()
-        .iter()
-        .find(|o| o.controller == Some(true))
-        .map(|o| o.uid.as_str())
-}
+use crate::index::{ORPHANS, OwnerIndex, controller_uid};
 
 fn sorted_by_name<K: Resource>(mut v: Vec<Arc<K>>) -> Vec<Arc<K>> {
     v.sort_by(|a, b| a.meta().name.cmp(&b.meta().name));
     v
+}
+
+/// The cached objects `index` lists under `key` that satisfy `keep`.
+fn indexed<K>(
+    store: &Store<K>,
+    index: &OwnerIndex<K>,
+    key: &str,
+    keep: impl Fn(&K) -> bool,
+) -> impl Iterator<Item = Arc<K>>
+where
+    K: Resource + Clone + 'static,
+    K::DynamicType: Default + Eq + std::hash::Hash + Clone,
+{
+    index
+        .get(key)
+        .into_iter()
+        .filter_map(|r| store.get(&r))
+        .filter(move |k| keep(k))
 }
 
 /// The analysis templates a rollout references: (namespaced names, cluster-scoped names).
@@ -93,27 +103,51 @@ pub fn gather(caches: &Caches, rollout: Arc<Rollout>, now: Timestamp) -> Snapsho
         .clone()
         .and_then(|s| Selector::try_from(s).ok())
         .filter(|s| !s.selects_all());
-    let replica_sets = sorted_by_name(caches.replica_sets.state_filter(|rs| {
-        rs.namespace().as_deref() == Some(ns.as_str())
-            && match controller_uid(rs.meta()) {
-                Some(owner) => owner == uid,
-                // Orphans whose labels the rollout selects are adopted (`getReplicaSetsForRollouts`).
-                None => {
-                    rs.meta().deletion_timestamp.is_none()
-                        && selector.as_ref().is_some_and(|s| s.matches(rs.labels()))
-                }
-            }
-    }));
-    let rs_uids: BTreeSet<String> = replica_sets.iter().filter_map(|rs| rs.uid()).collect();
-    let pods = sorted_by_name(caches.pods.state_filter(|p| {
-        p.namespace().as_deref() == Some(ns.as_str())
-            && controller_uid(p.meta()).is_some_and(|owner| rs_uids.contains(owner))
-    }));
-    let owned = |meta: &ObjectMeta| {
-        meta.namespace.as_deref() == Some(ns.as_str()) && controller_uid(meta) == Some(&uid)
-    };
-    let analysis_runs = sorted_by_name(caches.analysis_runs.state_filter(|a| owned(a.meta())));
-    let experiments = sorted_by_name(caches.experiments.state_filter(|e| owned(e.meta())));
+    let in_ns = |meta: &ObjectMeta| meta.namespace.as_deref() == Some(ns.as_str());
+    let owned = |meta: &ObjectMeta| in_ns(meta) && controller_uid(meta) == Some(uid.as_str());
+    let mut replica_sets: Vec<Arc<_>> =
+        indexed(&caches.replica_sets, &caches.replica_sets_by_owner, &uid, |rs| {
+            owned(rs.meta())
+        })
+        .collect();
+    // Orphans whose labels the rollout selects are adopted (`getReplicaSetsForRollouts`).
+    if let Some(selector) = &selector {
+        replica_sets.extend(indexed(
+            &caches.replica_sets,
+            &caches.replica_sets_by_owner,
+            ORPHANS,
+            |rs| {
+                in_ns(rs.meta())
+                    && controller_uid(rs.meta()).is_none()
+                    && rs.meta().deletion_timestamp.is_none()
+                    && selector.matches(rs.labels())
+            },
+        ));
+    }
+    let replica_sets = sorted_by_name(replica_sets);
+    let pods = sorted_by_name(
+        replica_sets
+            .iter()
+            .filter_map(|rs| rs.meta().uid.as_deref())
+            .flat_map(|rs_uid| {
+                indexed(&caches.pods, &caches.pods_by_owner, rs_uid, move |p| {
+                    in_ns(p.meta()) && controller_uid(p.meta()) == Some(rs_uid)
+                })
+            })
+            .collect(),
+    );
+    let analysis_runs = sorted_by_name(
+        indexed(&caches.analysis_runs, &caches.analysis_runs_by_owner, &uid, |a| {
+            owned(a.meta())
+        })
+        .collect(),
+    );
+    let experiments = sorted_by_name(
+        indexed(&caches.experiments, &caches.experiments_by_owner, &uid, |e| {
+            owned(e.meta())
+        })
+        .collect(),
+    );
     let services = referenced_services(&rollout)
         .into_iter()
         .filter_map(|name| {

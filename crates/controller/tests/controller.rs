@@ -1,7 +1,7 @@
 //! The controller against the sandbox: status patches carry only what changed and never clobber fields
 //! another writer changed; a settled rollout makes zero writes; owned objects and referenced Services
-//! wake their rollout; snapshots are gathered from trimmed caches; a malformed Rollout does not stop the
-//! others.
+//! wake their rollout; snapshots are gathered from trimmed caches and hold exactly the rollout's own
+//! objects and the orphans it selects; a malformed Rollout does not stop the others.
 
 mod common;
 
@@ -255,6 +255,96 @@ async fn owned_objects_and_referenced_services_wake_their_rollout_with_trimmed_c
             .last("web")
             .filter(|s| planner.count("web") > n && s.services.len() == 2)
             .map(|_| ())
+    })
+    .await;
+    ctl.stop().await;
+}
+
+/// A pod named `name` controlled by `rs`.
+fn owned_pod(rs: &ReplicaSet, name: &str) -> Pod {
+    serde_json::from_value(json!({
+        "metadata": {"name": name, "labels": rs.labels(),
+                     "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": rs.name_any(),
+                                          "uid": rs.uid().expect("a stored ReplicaSet has a uid"), "controller": true}]},
+        "spec": {"containers": [{"name": "c", "image": "nginx"}]}
+    }))
+    .expect("pod fixture")
+}
+
+/// Names of a snapshot's ReplicaSets and pods.
+fn snapshot_names(s: &rollouts_core::Snapshot) -> (Vec<String>, Vec<String>) {
+    (
+        s.replica_sets.iter().map(|r| r.name_any()).collect(),
+        s.pods.iter().map(|p| p.name_any()).collect(),
+    )
+}
+
+#[tokio::test]
+async fn a_snapshot_holds_its_own_and_selectable_orphan_replica_sets_never_another_rollouts() {
+    let sb = sandbox().await;
+    let web = create_rollout(&sb, &rollout("web")).await;
+    let api = create_rollout(&sb, &rollout("api")).await;
+    let rss: Api<ReplicaSet> = Api::namespaced(sb.client(), "default");
+    let pods: Api<Pod> = Api::namespaced(sb.client(), "default");
+    let pp = PostParams::default();
+    let mine = rss.create(&pp, &owned_rs(&web, "abc")).await.unwrap();
+    let theirs = rss.create(&pp, &owned_rs(&api, "def")).await.unwrap();
+    let orphan = |name: &str, app: &str| {
+        let mut rs = owned_rs(&web, "zzz");
+        rs.metadata.name = Some(name.into());
+        rs.metadata.owner_references = None;
+        rs.metadata.labels = Some(
+            [("app", app), ("rollouts-pod-template-hash", "zzz")]
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .into(),
+        );
+        rs
+    };
+    rss.create(&pp, &orphan("web-orphan", "web")).await.unwrap();
+    rss.create(&pp, &orphan("other-orphan", "other")).await.unwrap();
+    pods.create(&pp, &owned_pod(&mine, "web-abc-1")).await.unwrap();
+    pods.create(&pp, &owned_pod(&theirs, "api-def-1")).await.unwrap();
+
+    let planner = Scripted::settled();
+    let ctl = start(&sb, settings(), &planner);
+    let expected = (
+        vec!["web-abc".to_string(), "web-orphan".to_string()],
+        vec!["web-abc-1".to_string()],
+    );
+    wait_for(
+        "web's snapshot: its ReplicaSet and pod, and the orphan it selects",
+        20,
+        || async { planner.last("web").filter(|s| snapshot_names(s) == expected) },
+    )
+    .await;
+    let api_snapshot = wait_for("api's snapshot", 20, || async { planner.last("api") }).await;
+    assert_eq!(
+        snapshot_names(&api_snapshot),
+        (vec!["api-def".to_string()], vec!["api-def-1".to_string()]),
+        "another rollout's objects and orphans it does not select stay out"
+    );
+
+    // Once api adopts the orphan it leaves web's snapshot.
+    let adopt = json!({"metadata": {"ownerReferences": [{"apiVersion": "argoproj.io/v1alpha1",
+        "kind": "Rollout", "name": "api", "uid": api.uid().unwrap(), "controller": true}]}});
+    rss.patch("web-orphan", &PatchParams::default(), &Patch::Merge(&adopt))
+        .await
+        .unwrap();
+    wait_for("api's snapshot holds the adopted ReplicaSet", 20, || async {
+        planner
+            .last("api")
+            .filter(|s| snapshot_names(s).0 == ["api-def", "web-orphan"])
+    })
+    .await;
+    let touch = json!({"metadata": {"labels": {"touched": "yes"}}});
+    Api::<Rollout>::namespaced(sb.client(), "default")
+        .patch("web", &PatchParams::default(), &Patch::Merge(&touch))
+        .await
+        .unwrap();
+    wait_for("web's snapshot without the adopted ReplicaSet", 20, || async {
+        planner
+            .last("web")
+            .filter(|s| s.rollout.labels().contains_key("touched") && snapshot_names(s).0 == ["web-abc"])
     })
     .await;
     ctl.stop().await;

@@ -8,9 +8,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::StreamExt;
+use futures::{FutureExt, StreamExt};
 use kube::Client;
 use kube::runtime::controller::{Config as ControllerConfig, Controller};
+use kube::runtime::reflector::Store;
+use rollouts_api::Rollout;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
@@ -156,10 +158,26 @@ impl RolloutController {
         tokio::select! {
             () = controller => {}
             _ = cache_only => {}
+            () = stopped_before_listing(stop, w.caches.rollouts.clone()) => {}
         }
         self.metrics.set_rollouts(None);
         self.leading.send_replace(false);
     }
+}
+
+/// Resolves when `stop` fires before the first list of the rollouts: kube's `Controller` holds its
+/// runner until that list, and its graceful shutdown stops the watches, so stopped before it, it would
+/// wait for ever. Nothing can be in flight then, so the run may end at once. Otherwise never resolves:
+/// the controller's graceful shutdown ends the run.
+async fn stopped_before_listing(stop: CancellationToken, rollouts: Store<Rollout>) {
+    stop.cancelled().await;
+    // Polled once, and only now: a concurrent waiter would take the runner's wake-up (kube's store
+    // readiness keeps a single waker), and once stopping the runner's wake-up no longer matters.
+    if rollouts.wait_until_ready().now_or_never().is_none() {
+        tracing::debug!("stopped before the rollouts were listed");
+        return;
+    }
+    std::future::pending::<()>().await;
 }
 
 fn log_controller_error(

@@ -576,3 +576,24 @@ async fn a_controller_stopped_while_its_caches_fill_stops_promptly() {
         "nothing is planned from half-filled caches"
     );
 }
+
+#[tokio::test]
+async fn a_controller_stopped_at_any_moment_of_its_start_stops_promptly() {
+    let sb = sandbox().await;
+    create_rollout(&sb, &rollout("web")).await;
+    let planner = Scripted::settled();
+    // Stopped before its first poll, while listing, while its runner waits for the rollouts' first
+    // list (a graceful shutdown stops the watches, so that list would never come), while reconciling.
+    for step in 0..80u64 {
+        let ctl = start(&sb, settings(), &planner);
+        tokio::time::sleep(Duration::from_micros(step * 100)).await;
+        ctl.shutdown.cancel();
+        let stopped = tokio::time::timeout(Duration::from_secs(5), ctl.task).await;
+        assert!(
+            stopped.is_ok(),
+            "stopped {} µs after the start: still running after 5 s",
+            step * 100
+        );
+    }
+    assert!(planner.count("web") > 0, "some runs got to reconcile");
+}

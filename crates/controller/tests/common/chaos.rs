@@ -7,14 +7,16 @@
 //! Disruption points are counted in API writes (the sandbox's request log), not in time, so they land
 //! inside the scenario however busy the machine is: each scenario says within how many writes to draw
 //! them (fewer than it makes undisturbed). The random choices come from a seeded generator; the seed is
-//! printed, and `ROLLOUTS_E2E_SEED=<seed>` replays a run.
+//! printed, and `ROLLOUTS_E2E_SEED=<seed>` replays the same disruption points (the interleaving of the
+//! tasks still varies from run to run). `ROLLOUTS_E2E_LOG=<filter>` (e.g.
+//! `rollouts_controller=debug,kube_runtime=debug`) prints the controller's logs.
 //!
 //! * [`Disruption::Restarts`]: two kills (the controller task is aborted wherever it is, mid-reconcile or
 //!   between two writes of one plan: no graceful shutdown) at random writes, each followed by a restart
 //!   after a random 0-50 ms of downtime.
 //! * [`Disruption::Chaos`]: kills every so many writes, one failed write (500, 409 or 429, any resource,
-//!   any client) about every 20 writes, i.e. about 5%, injected only once the previous one was consumed
-//!   (more starves the controller), and every store watch (the controller's, the simulator's and the
+//!   any client; the kube client retries a 429 by itself) about every 20 writes, i.e. about 5%, injected
+//!   only once the previous one was consumed (more starves the controller), and every store watch (the controller's, the simulator's and the
 //!   watcher's) alternately dropped, or expired with the history compacted (a forced re-list).
 
 use std::time::Duration;

@@ -9,7 +9,8 @@
 //! Each scenario runs three times, as the canary ones do (`common::chaos`): undisturbed, with the
 //! controller killed and restarted at random points, and with kills, ~5% failed writes and dropped or
 //! expired watches (`ROLLOUTS_E2E_SEED` replays a run). In every run the invariant watcher checks on
-//! every commit that the active Service, once it selects a revision, has ready endpoints.
+//! every commit that the active Service, once it selects a revision, has ready endpoints, and that
+//! available pods never fall below `replicas - maxUnavailable`.
 
 mod common;
 
@@ -377,7 +378,11 @@ where
 {
     let sb = sandbox_with_traffic().await;
     let active_ready = active_ready_check();
-    let harness = Harness::start_with_checks(&sb, disruption, writes, vec![active_ready]);
+    // The canary checks' availability floor holds for blue-green too (blueGreen.maxUnavailable); the
+    // other two skip anything that is not a basic canary.
+    let mut checks = common::invariants::checks::canary();
+    checks.push(active_ready);
+    let harness = Harness::start_with_checks(&sb, disruption, writes, checks);
     body(&sb).await;
     let (report, _) = harness.finish().await;
     assert!(

@@ -391,51 +391,27 @@ where
     );
 }
 
-/// Three tests for one scenario, as in `canary_e2e`: undisturbed, with controller kills, with chaos.
-macro_rules! scenario {
-    ($name:ident, $body:ident, writes = $writes:expr) => {
-        mod $name {
-            use super::*;
-
-            #[tokio::test]
-            async fn undisturbed() {
-                run($body, Disruption::None, $writes).await;
-            }
-
-            #[tokio::test]
-            async fn controller_killed_and_restarted() {
-                run($body, Disruption::Restarts, $writes).await;
-            }
-
-            #[tokio::test]
-            async fn write_errors_lost_watches_and_kills() {
-                run($body, Disruption::Chaos, $writes).await;
-            }
-        }
-    };
-}
-
-scenario!(
+common::scenario!(
     the_active_service_keeps_the_old_pods_until_promote_full_then_the_old_ones_go_after_the_delay,
     promote_full_then_scale_down_after_the_delay,
     writes = 40
 );
-scenario!(
+common::scenario!(
     abort_before_promotion_keeps_the_active_on_stable_and_the_stable_image_is_healthy_at_once,
     abort_then_back_to_stable,
     writes = 40
 );
-scenario!(
+common::scenario!(
     auto_promotion_seconds_promotes_by_itself,
     auto_promotion_seconds,
     writes = 30
 );
-scenario!(
+common::scenario!(
     preview_replica_count_runs_a_smaller_preview_then_scales_up_before_the_switch,
     preview_replica_count,
     writes = 30
 );
-scenario!(
+common::scenario!(
     active_and_preview_metadata_follow_the_pods_through_an_update,
     active_and_preview_metadata,
     writes = 30

@@ -4,7 +4,7 @@
 //! and going back to the stable image; (c) a canary without steps; (d) an image change in the middle of
 //! a canary; (e) an invalid spec next to a valid rollout.
 //!
-//! Each scenario runs three times ([`scenario!`]): undisturbed; with the controller killed and restarted
+//! Each scenario runs three times (`common::scenario!`): undisturbed; with the controller killed and restarted
 //! at random points (f); with kills, ~5% failed writes and dropped or expired watches (g); see
 //! `common::chaos` (`ROLLOUTS_E2E_SEED` replays a run). In every run the invariant watcher
 //! (`common::invariants`) checks, on every commit, that available pods never fall below
@@ -280,58 +280,31 @@ where
     }
 }
 
-/// Three tests for one scenario: `undisturbed`, `controller_killed_and_restarted` (f) and
-/// `write_errors_lost_watches_and_kills` (g). `writes`: within how many API writes the disruption points
-/// are drawn (fewer than the scenario makes undisturbed).
-macro_rules! scenario {
-    ($(#[$doc:meta])* $name:ident, $body:ident, writes = $writes:expr) => {
-        $(#[$doc])*
-        mod $name {
-            use super::*;
-
-            #[tokio::test]
-            async fn undisturbed() {
-                run($body, Disruption::None, $writes).await;
-            }
-
-            #[tokio::test]
-            async fn controller_killed_and_restarted() {
-                run($body, Disruption::Restarts, $writes).await;
-            }
-
-            #[tokio::test]
-            async fn write_errors_lost_watches_and_kills() {
-                run($body, Disruption::Chaos, $writes).await;
-            }
-        }
-    };
-}
-
-scenario!(
+common::scenario!(
     /// (a)
     basic_canary_pauses_at_20_percent_then_promotes_to_completion,
     basic_canary,
     writes = 60
 );
-scenario!(
+common::scenario!(
     /// (b)
     abort_returns_to_stable_and_setting_the_stable_image_back_is_healthy_without_a_new_replica_set,
     abort_then_back_to_stable,
     writes = 40
 );
-scenario!(
+common::scenario!(
     /// (c)
     a_rollout_without_steps_rolls_like_a_deployment,
     without_steps_like_a_deployment,
     writes = 25
 );
-scenario!(
+common::scenario!(
     /// (d)
     an_image_change_in_the_middle_of_a_canary_restarts_the_steps_on_the_newest_template,
     image_change_mid_canary,
     writes = 40
 );
-scenario!(
+common::scenario!(
     /// (e)
     an_invalid_spec_is_reported_as_invalid_spec_and_the_controller_keeps_working,
     invalid_spec_next_to_a_valid_rollout,

@@ -239,3 +239,34 @@ pub async fn http_get(addr: std::net::SocketAddr, path: &str) -> (u16, String) {
         .unwrap_or(0);
     (status, body.to_string())
 }
+
+/// Three tests for one end-to-end scenario: `undisturbed`, `controller_killed_and_restarted` (f) and
+/// `write_errors_lost_watches_and_kills` (g). `writes`: within how many API writes the disruption points
+/// are drawn (fewer than the scenario makes undisturbed). Each test calls the test file's own
+/// `run(body, disruption, writes)`.
+#[allow(unused_macros)]
+macro_rules! scenario {
+    ($(#[$doc:meta])* $name:ident, $body:ident, writes = $writes:expr) => {
+        $(#[$doc])*
+        mod $name {
+            use super::*;
+
+            #[tokio::test]
+            async fn undisturbed() {
+                run($body, Disruption::None, $writes).await;
+            }
+
+            #[tokio::test]
+            async fn controller_killed_and_restarted() {
+                run($body, Disruption::Restarts, $writes).await;
+            }
+
+            #[tokio::test]
+            async fn write_errors_lost_watches_and_kills() {
+                run($body, Disruption::Chaos, $writes).await;
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use scenario;

@@ -7,19 +7,9 @@ use k8s_openapi::api::core::v1::{Affinity, PodAffinityTerm, PodAntiAffinity, Wei
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement};
 use rollouts_api::Rollout;
 use rollouts_api::keys::POD_TEMPLATE_HASH_LABEL;
-use rollouts_api::rollout::AntiAffinity;
 
+use crate::replicas::find_new::rollout_anti_affinity;
 use crate::status;
-
-/// `GetRolloutAffinity`: the strategy's anti-affinity, when it asks for a preferred or required rule.
-fn rollout_anti_affinity(ro: &Rollout) -> Option<&AntiAffinity> {
-    let canary = ro.canary().and_then(|c| c.anti_affinity.as_ref());
-    let blue_green = ro.blue_green().and_then(|b| b.anti_affinity.as_ref());
-    canary.or(blue_green).filter(|a| {
-        a.preferred_during_scheduling_ignored_during_execution.is_some()
-            || a.required_during_scheduling_ignored_during_execution.is_some()
-    })
-}
 
 /// `CreateInjectedAntiAffinityRule`: avoid the nodes of the stable pods.
 fn injected_rule(ro: &Rollout) -> PodAffinityTerm {

@@ -132,8 +132,9 @@ fn semantic_eq(a: &Value, b: &Value, quantity: bool) -> bool {
     }
 }
 
-/// `GetRolloutAffinity`: the strategy's anti-affinity when it asks for a preferred or required rule.
-fn rollout_anti_affinity(ro: &Rollout) -> Option<&AntiAffinity> {
+/// `GetRolloutAffinity`: the strategy's anti-affinity when it asks for a preferred or required rule
+/// (shared with the planner's injection of the rule).
+pub(crate) fn rollout_anti_affinity(ro: &Rollout) -> Option<&AntiAffinity> {
     let canary = ro.canary().and_then(|c| c.anti_affinity.as_ref());
     let blue_green = ro.blue_green().and_then(|b| b.anti_affinity.as_ref());
     canary.or(blue_green).filter(|a| {
